@@ -1,0 +1,173 @@
+//! Serving one connection: read a request line, send its response, repeat
+//! until the client leaves.
+//!
+//! Every lesson runs this same loop; what differs between lessons is who
+//! answers the requests, which is why the loop asks a [`Handler`]. Lesson 01
+//! and 02 pass a closure that reaches the roll calls (directly, or through a
+//! mutex); lesson 03 passes a handler that talks to its registry thread and
+//! also checks the teacher key, the idle timeout and the shutdown signal.
+
+use std::fmt;
+use std::io::{self, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use crate::framing::{Frame, LineReader};
+use crate::protocol::{Command, Request, Response, TeacherKey};
+
+/// Answers the requests of one connection.
+pub trait Handler {
+    /// Answers a request that reads or changes the roll calls.
+    fn answer(&mut self, command: Command) -> Response;
+
+    /// Answers `AUTH <key>`. A server without a teacher key accepts any key,
+    /// so clients can always send it.
+    fn authorize(&mut self, _key: TeacherKey) -> Response {
+        Response::Authorized
+    }
+
+    /// Gives the server a word between requests: called after every response,
+    /// and whenever a read times out (only if the server set a read timeout
+    /// on the socket). `quiet_for` is how long the client has sent nothing.
+    /// Returning a response sends it and closes the connection.
+    fn interrupt(&mut self, _quiet_for: Duration) -> Option<Response> {
+        None
+    }
+}
+
+/// Any closure from a command to a response is a handler: that is all
+/// lessons 01 and 02 need.
+impl<F: FnMut(Command) -> Response> Handler for F {
+    fn answer(&mut self, command: Command) -> Response {
+        self(command)
+    }
+}
+
+/// Serves one connection to its end, logging when it opens and closes.
+///
+/// Nothing a client does can make this panic: bad input gets an `ERROR`
+/// line, and I/O errors just end this connection.
+pub fn serve(stream: TcpStream, handler: &mut impl Handler) {
+    let peer = peer_name(&stream);
+    println!("{peer} connected");
+    let (ending, requests) = exchange(&stream, handler);
+    println!(
+        "{peer} disconnected after {requests} request{}: {ending}",
+        plural(requests)
+    );
+}
+
+/// The peer's address for the log, or a placeholder if the socket already died.
+pub fn peer_name(stream: &TcpStream) -> String {
+    stream
+        .peer_addr()
+        .map_or_else(|_| "(unknown peer)".to_owned(), |addr| addr.to_string())
+}
+
+/// Why a connection ended, for the log.
+enum Ending {
+    /// The client closed its side.
+    ClientLeft,
+    /// The server sent a response that closes the connection (`BYE`, or an
+    /// error such as `line-too-long`).
+    Closed(Response),
+    /// Reading or writing failed: reset by the peer, a write timeout...
+    Failed(io::Error),
+}
+
+impl fmt::Display for Ending {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ending::ClientLeft => f.write_str("the client closed the connection"),
+            Ending::Closed(Response::Bye) => f.write_str("the client said QUIT"),
+            Ending::Closed(Response::Error { code, .. }) => {
+                write!(f, "closed by the server ({code})")
+            }
+            Ending::Closed(other) => write!(f, "closed by the server after {other}"),
+            Ending::Failed(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+/// The request loop. Returns why it ended and how many requests it answered.
+fn exchange(stream: &TcpStream, handler: &mut impl Handler) -> (Ending, usize) {
+    let mut lines = LineReader::new(stream);
+    let mut last_heard = Instant::now();
+    let mut answered = 0;
+    loop {
+        let response = match lines.read_frame() {
+            Ok(Some(frame)) => {
+                last_heard = Instant::now();
+                match respond(frame, handler) {
+                    Some(response) => {
+                        answered += 1;
+                        response
+                    }
+                    None => continue, // a blank line gets no response
+                }
+            }
+            Ok(None) => return (Ending::ClientLeft, answered),
+            Err(error) if is_timeout(&error) => match handler.interrupt(last_heard.elapsed()) {
+                Some(last_word) => last_word,
+                None => continue,
+            },
+            Err(error) => return (Ending::Failed(error), answered),
+        };
+        // A shutdown may have begun while this request was being answered;
+        // the client gets its response, then the server's last word.
+        let last_word = handler.interrupt(Duration::ZERO);
+        for response in std::iter::once(response).chain(last_word) {
+            if let Err(error) = send(stream, &response) {
+                return (Ending::Failed(error), answered);
+            }
+            if response.closes_connection() {
+                return (Ending::Closed(response), answered);
+            }
+        }
+    }
+}
+
+/// The response to one frame, or `None` for a blank line.
+fn respond(frame: Frame, handler: &mut impl Handler) -> Option<Response> {
+    let line = match frame {
+        Frame::Line(line) => line,
+        Frame::NotUtf8 => {
+            let message = "the request is not valid UTF-8 text";
+            return Some(Response::error(crate::ErrorCode::BadRequest, message));
+        }
+        Frame::TooLong => return Some(Response::line_too_long()),
+    };
+    let response = match Request::parse(&line) {
+        Ok(None) => return None,
+        Ok(Some(Request::Command(command))) => handler.answer(command),
+        Ok(Some(Request::Auth(key))) => handler.authorize(key),
+        Ok(Some(Request::Help)) => Response::Help,
+        Ok(Some(Request::Quit)) => Response::Bye,
+        Err(bad) => Response::error(crate::ErrorCode::BadRequest, bad.0),
+    };
+    Some(response)
+}
+
+/// Writes one response line in a single `write_all`, so it leaves in one
+/// piece rather than as a header and a tail.
+fn send(mut stream: &TcpStream, response: &Response) -> io::Result<()> {
+    let line = format!("{response}\n");
+    stream.write_all(line.as_bytes())
+}
+
+/// A read that gave up because of the socket's read timeout. Unix reports
+/// it as `WouldBlock`, Windows as `TimedOut`.
+pub fn is_timeout(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

@@ -1,0 +1,31 @@
+//! # chamada: what every lesson shares
+//!
+//! The roll-call ("chamada") service of the course, minus the one thing each
+//! lesson teaches: how the server handles many clients. Everything here is
+//! used by all three lesson servers, by both clients and by the tests, so it
+//! exists exactly once.
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | [`protocol`] | requests and responses: parsing, formatting, validation |
+//! | [`framing`] | cutting a byte stream into lines, with the 256-byte limit |
+//! | [`rollcall`] | the roll-call state: open classes and who answered |
+//! | [`clock`] | timestamps, and a clock tests can script |
+//! | [`connection`] | the request loop that serves one connection |
+//! | [`server`] | the `--bind` option and start-up messages of every server |
+//! | [`client`] | the teacher and student clients' logic |
+
+pub mod client;
+pub mod clock;
+pub mod connection;
+pub mod framing;
+pub mod protocol;
+pub mod rollcall;
+pub mod server;
+
+pub use clock::{Clock, Timestamp};
+pub use connection::{serve, Handler};
+pub use framing::{Frame, LineReader, MAX_LINE};
+pub use protocol::{ClassId, Command, ErrorCode, Request, Response, StudentId, TeacherKey};
+pub use rollcall::{RollCall, RollCalls};
+pub use server::{ServerArgs, StartupError};

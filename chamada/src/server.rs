@@ -1,0 +1,73 @@
+//! What every lesson's `main` does the same way before it gets to the idea
+//! it teaches: read `--bind`, explain a failure to start, announce the
+//! address it listens on.
+
+use std::fmt;
+use std::io;
+use std::net::SocketAddr;
+
+use crate::clock::Clock;
+use crate::rollcall::RollCalls;
+
+/// The address servers and clients use when told nothing else. 5050 is the
+/// port the original Python assignment used.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:5050";
+
+/// The command-line options every server has.
+#[derive(Debug, clap::Args)]
+pub struct ServerArgs {
+    /// The address to listen on: 127.0.0.1:5050 takes connections from this
+    /// machine only, 0.0.0.0:5050 from the whole lab network, port 0 lets
+    /// the system pick a free port.
+    #[arg(long, value_name = "ADDR", default_value = DEFAULT_ADDR)]
+    pub bind: SocketAddr,
+}
+
+/// Why a server could not start, as a sentence saying what to do.
+///
+/// `main` returns it: Rust then prints `Error: ` and this sentence (its
+/// `Debug` is the plain sentence, not a struct dump) and exits with code 1.
+pub struct StartupError(pub String);
+
+impl fmt::Debug for StartupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl StartupError {
+    /// Explains a failed `bind`, with the usual cause and its cure.
+    pub fn cannot_listen(addr: SocketAddr, error: io::Error) -> StartupError {
+        let advice = match error.kind() {
+            io::ErrorKind::AddrInUse => format!(
+                "another program (perhaps another server) already listens on port {}; stop it, \
+                 or choose another port, e.g. --bind {}",
+                addr.port(),
+                SocketAddr::new(addr.ip(), 0)
+            ),
+            io::ErrorKind::AddrNotAvailable => format!(
+                "{} is not an address of this machine; use 127.0.0.1 for this machine only \
+                 or 0.0.0.0 for every network it is on",
+                addr.ip()
+            ),
+            io::ErrorKind::PermissionDenied => {
+                "ports below 1024 need administrator rights; choose a port above 1024".to_owned()
+            }
+            _ => "check the address given to --bind".to_owned(),
+        };
+        StartupError(format!("cannot listen on {addr}: {error}. {advice}"))
+    }
+}
+
+/// The roll calls a server starts with: none open, and the clock the
+/// environment asks for (see [`crate::clock`]).
+pub fn roll_calls_from_env() -> Result<RollCalls, StartupError> {
+    let clock = Clock::from_env().map_err(StartupError)?;
+    Ok(RollCalls::new(clock))
+}
+
+/// Prints the address actually bound, always as the first line of output:
+/// with `--bind 127.0.0.1:0` that is the only way to learn the port.
+pub fn announce(addr: SocketAddr) {
+    println!("listening on {addr}");
+}
