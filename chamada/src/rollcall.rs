@@ -41,6 +41,15 @@ impl RollCall {
     pub fn count(&self) -> usize {
         self.present.len()
     }
+
+    /// The `STATUS` response for this roll call.
+    fn status(&self, class: ClassId) -> Response {
+        Response::Status {
+            class,
+            started: self.started,
+            students: self.students().cloned().collect(),
+        }
+    }
 }
 
 /// Every open roll call of one server, and the clock that stamps them.
@@ -105,11 +114,7 @@ impl RollCalls {
     fn status(&self, class: ClassId) -> Response {
         match self.open.get(&class) {
             None => Response::not_open(class),
-            Some(roll_call) => Response::Status {
-                class,
-                started: roll_call.started,
-                students: roll_call.students().cloned().collect(),
-            },
+            Some(roll_call) => roll_call.status(class),
         }
     }
 
@@ -131,16 +136,15 @@ impl RollCalls {
         }
     }
 
-    /// The roll calls still open, by class number: what a server prints
-    /// when it stops, so that no list is lost.
-    pub fn still_open(&self) -> Vec<(ClassId, &RollCall)> {
-        let mut open: Vec<_> = self
-            .open
-            .iter()
-            .map(|(class, roll_call)| (*class, roll_call))
-            .collect();
-        open.sort_by_key(|(class, _)| *class);
-        open
+    /// A `STATUS` response for every roll call still open, by class
+    /// number: what a server prints when it stops, so that no list is lost.
+    pub fn still_open(&self) -> Vec<Response> {
+        let mut classes: Vec<&ClassId> = self.open.keys().collect();
+        classes.sort();
+        classes
+            .into_iter()
+            .map(|class| self.status(*class))
+            .collect()
     }
 }
 
@@ -260,7 +264,7 @@ mod tests {
         // The original recorded students of any class but the first nowhere.
         assert!(run(&mut r, Command::End(class(1))).ends_with(" 1 a"));
         assert!(run(&mut r, Command::Status(class(2))).ends_with(" 1 b"));
-        assert_eq!(r.still_open().len(), 1);
+        assert_eq!(r.still_open(), [r.status(class(2))]);
     }
 
     #[test]
@@ -270,10 +274,15 @@ mod tests {
             run(&mut r, Command::Start(class(n)));
         }
         present(&mut r, "x", 4);
-        let open = r.still_open();
-        let classes: Vec<u32> = open.iter().map(|(class, _)| class.get()).collect();
-        assert_eq!(classes, [4, 30, 100]);
-        assert_eq!(open[0].1.count(), 1);
+        let lines: Vec<String> = r.still_open().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            [
+                "STATUS 4 2026-11-24T10:15:01-03:00 1 x",
+                "STATUS 30 2026-11-24T10:15:00-03:00 0",
+                "STATUS 100 2026-11-24T10:15:02-03:00 0"
+            ]
+        );
     }
 
     #[test]
@@ -286,6 +295,6 @@ mod tests {
                 assert!(reply.starts_with("PRESENCE 1 "), "round {round}: {reply}");
             }
         }
-        assert_eq!(r.still_open()[0].1.count(), 20_000);
+        assert_eq!(r.open[&class(1)].count(), 20_000);
     }
 }

@@ -80,12 +80,19 @@ fn main() -> ExitCode {
 /// Reads a menu line. The menu's words are the protocol's own verbs, so the
 /// protocol's parser reads them; only teacher requests are offered here.
 fn menu_choice(line: &str) -> Choice {
+    let verb = line
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if !["", "start", "status", "end", "help", "quit"].contains(&verb.as_str()) {
+        return Choice::Say(format!("{verb:?} is not in the menu; type help to see it."));
+    }
     match Request::parse(line) {
-        Ok(None) => Choice::Nothing,
-        Ok(Some(Request::Quit)) => Choice::Quit,
-        Ok(Some(Request::Command(command))) if command.is_for_teachers() => Choice::Send(command),
+        Ok(Some(Request::Command(command))) => Choice::Send(command),
         Ok(Some(Request::Help)) => Choice::Say(MENU.to_owned()),
-        Ok(Some(_)) => Choice::Say("Not in this menu; type help to see what is.".to_owned()),
-        Err(bad) => Choice::Say(format!("{bad}; type help to see the menu.")),
+        Ok(Some(Request::Quit)) => Choice::Quit,
+        Ok(_) => Choice::Nothing,
+        Err(bad) => Choice::Say(format!("{bad}.")),
     }
 }

@@ -1,1 +1,99 @@
-fn main() {}
+//! Lesson 03's command line: read the options, bind, install the Ctrl-C and
+//! SIGTERM handler, run the server, and print what was still open at the end.
+
+use std::time::Duration;
+
+use chamada::{server, RollCalls, ServerArgs, StartupError, TeacherKey};
+use clap::Parser;
+use lesson_03_final::{listener, run, Config, Shutdown};
+
+/// Lesson 03: the roll-call server for a real classroom, with a registry
+/// thread, connection limits, timeouts, a teacher key and graceful shutdown.
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+    #[command(flatten)]
+    server: ServerArgs,
+    /// The most clients served at once; one more gets ERROR busy.
+    #[arg(long, value_name = "N", default_value_t = 1024,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: u32,
+    /// Hang up on a client that sends nothing for this long.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    idle_timeout: u64,
+    /// Hang up on a client whose response cannot be sent within this time
+    /// (it stopped reading).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    write_timeout: u64,
+    /// Require this key (AUTH <key>) for START, END and STATUS.
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "CHAMADA_TEACHER_KEY",
+        hide_env_values = true
+    )]
+    teacher_key: Option<TeacherKey>,
+}
+
+impl Args {
+    fn config(&self) -> Config {
+        Config {
+            max_connections: self.max_connections as usize,
+            idle_timeout: Duration::from_secs(self.idle_timeout),
+            write_timeout: Duration::from_secs(self.write_timeout),
+            teacher_key: self.teacher_key.clone(),
+        }
+    }
+}
+
+fn main() -> Result<(), StartupError> {
+    let args = Args::parse();
+    let roll_calls = server::roll_calls_from_env()?;
+    let listener = listener::listen(args.server.bind)
+        .map_err(|error| StartupError::cannot_listen(args.server.bind, error))?;
+    server::announce(
+        listener
+            .local_addr()
+            .expect("a bound socket has an address"),
+    );
+    if args.teacher_key.is_some() {
+        // Say that there is a key, never what it is: logs get shared.
+        println!("teachers must send AUTH with the teacher key");
+    }
+
+    // ANCHOR: signals
+    let shutdown = Shutdown::new();
+    let signal = shutdown.clone();
+    // Ctrl-C on every system, and SIGTERM and SIGHUP on Unix (the ctrlc
+    // crate's "termination" feature). A second Ctrl-C stops at once.
+    ctrlc::set_handler(move || {
+        if signal.has_begun() {
+            std::process::exit(130);
+        }
+        signal.begin();
+    })
+    .map_err(|error| StartupError(format!("cannot install the Ctrl-C handler: {error}")))?;
+    // ANCHOR_END: signals
+
+    let roll_calls = run(listener, args.config(), roll_calls, shutdown);
+    print_still_open(&roll_calls);
+    Ok(())
+}
+
+// ANCHOR: still_open
+/// Prints every roll call still open, as the `STATUS` line a teacher would
+/// have seen, so a forgotten `END` loses nobody's presence.
+fn print_still_open(roll_calls: &RollCalls) {
+    let open = roll_calls.still_open();
+    println!(
+        "{} roll call{} still open at shutdown",
+        open.len(),
+        if open.len() == 1 { "" } else { "s" }
+    );
+    for status in open {
+        println!("{status}");
+    }
+}
+// ANCHOR_END: still_open

@@ -1,0 +1,98 @@
+//! The connection limit: how many clients the server serves at once, and a
+//! list of them so that shutdown can close any that linger.
+//!
+//! Every thread costs memory (its stack) and every socket a file descriptor.
+//! Without a limit, a lab full of scripts (or one buggy loop) opening
+//! connections would run the server out of both, and then nobody is served.
+//! With one, the client over the limit gets `ERROR busy` at once and the
+//! clients already connected do not notice.
+
+use std::collections::HashMap;
+use std::net::{Shutdown as Direction, TcpStream};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+/// The open connections of one server.
+pub struct Connections {
+    /// How many may be open at once.
+    limit: usize,
+    /// A handle to each open connection's socket, by a number of its own, so
+    /// shutdown can close sockets whose threads are stuck in a slow write.
+    open: Mutex<OpenSockets>,
+    /// Woken whenever a connection closes, for shutdown to wait on.
+    closed: Condvar,
+}
+
+#[derive(Default)]
+struct OpenSockets {
+    /// The sockets themselves (clones of the connection threads' handles).
+    by_id: HashMap<u64, TcpStream>,
+    /// The number the next admitted connection gets.
+    next_id: u64,
+}
+
+/// A place taken among the open connections. Dropping it (when the
+/// connection thread ends, however it ends) frees the place.
+pub struct Admission {
+    /// The list this place was taken from.
+    connections: Arc<Connections>,
+    /// Which entry of the list is ours.
+    id: u64,
+}
+
+impl Connections {
+    /// An empty list that admits up to `limit` connections.
+    pub fn new(limit: usize) -> Arc<Connections> {
+        Arc::new(Connections {
+            limit,
+            open: Mutex::default(),
+            closed: Condvar::new(),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, OpenSockets> {
+        self.open.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// How many connections are open now.
+    pub fn count(&self) -> usize {
+        self.lock().by_id.len()
+    }
+
+    /// Takes a place for `stream`, or returns `None` if the server is full.
+    pub fn admit(self: &Arc<Self>, stream: &TcpStream) -> Option<Admission> {
+        let mut open = self.lock();
+        if open.by_id.len() >= self.limit {
+            return None;
+        }
+        let handle = stream.try_clone().ok()?;
+        let id = open.next_id;
+        open.next_id += 1;
+        open.by_id.insert(id, handle);
+        Some(Admission {
+            connections: Arc::clone(self),
+            id,
+        })
+    }
+
+    /// Waits up to `grace` for every connection to close by itself, then
+    /// closes the sockets of the ones still open, which makes their
+    /// threads' blocked reads and writes fail at once.
+    pub fn close_all(&self, grace: Duration) {
+        let open = self.lock();
+        let (open, _) = self
+            .closed
+            .wait_timeout_while(open, grace, |open| !open.by_id.is_empty())
+            .unwrap_or_else(PoisonError::into_inner);
+        for socket in open.by_id.values() {
+            let _ = socket.shutdown(Direction::Both);
+        }
+    }
+}
+
+impl Drop for Admission {
+    fn drop(&mut self) {
+        self.connections.lock().by_id.remove(&self.id);
+        self.connections.closed.notify_all();
+    }
+}

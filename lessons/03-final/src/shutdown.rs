@@ -1,0 +1,68 @@
+//! Graceful shutdown: a signal that every thread of the server can check.
+//!
+//! Ctrl-C (or SIGTERM, or a test) calls [`Shutdown::begin`]. The accept loop
+//! stops taking connections, each connection thread finishes the request it
+//! is answering and sends `ERROR shutdown`, and `main` prints the roll calls
+//! still open before the process exits.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+/// A cheap, cloneable handle to one server's shutdown signal.
+#[derive(Clone, Default)]
+pub struct Shutdown {
+    /// What every clone shares.
+    inner: Arc<Signal>,
+}
+
+#[derive(Default)]
+struct Signal {
+    /// Set once, never cleared: the server is shutting down.
+    begun: AtomicBool,
+    /// The address the accept loop listens on, so that `begin` can wake it.
+    listening_on: OnceLock<SocketAddr>,
+}
+
+impl Shutdown {
+    /// A signal that has not been given yet.
+    pub fn new() -> Shutdown {
+        Shutdown::default()
+    }
+
+    /// True once shutdown has begun.
+    pub fn has_begun(&self) -> bool {
+        self.inner.begun.load(Ordering::SeqCst)
+    }
+
+    /// Starts the shutdown. Safe to call from any thread, any number of times.
+    pub fn begin(&self) {
+        self.inner.begun.store(true, Ordering::SeqCst);
+        // ANCHOR: wake
+        // The accept loop is blocked inside `accept`, which no flag can
+        // interrupt. So we connect to our own listener: `accept` returns,
+        // the loop sees the flag, and stops. (The classic "self-pipe
+        // trick", done with the socket we already have.)
+        if let Some(addr) = self.inner.listening_on.get() {
+            let _ = TcpStream::connect_timeout(&reachable(*addr), Duration::from_secs(1));
+        }
+        // ANCHOR_END: wake
+    }
+
+    /// Tells the signal which address to poke to wake the accept loop.
+    pub(crate) fn watch(&self, addr: SocketAddr) {
+        let _ = self.inner.listening_on.set(addr);
+    }
+}
+
+/// An address we can connect to that reaches a listener bound to `addr`:
+/// a listener on "every address" (0.0.0.0 or ::) is reached on loopback.
+fn reachable(addr: SocketAddr) -> SocketAddr {
+    let ip = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    SocketAddr::new(ip, addr.port())
+}
