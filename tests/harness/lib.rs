@@ -1,1 +1,310 @@
-//! placeholder
+//! # The test harness
+//!
+//! Everything the tests in `tests/` share: building and finding the
+//! workspace's binaries, starting a lesson's server as a real process on a
+//! port the system picks, talking to it through raw sockets or the real
+//! client binaries, and stopping it. Every wait here is bounded by
+//! [`WAIT`], so a broken server fails a test instead of hanging it.
+
+pub mod transcript;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread;
+use std::time::Duration;
+
+use crossbeam_channel::{unbounded, Receiver};
+use wait_timeout::ChildExt;
+
+/// The longest any single step of a test may wait: a response, a log line,
+/// a client run. Generous, because CI machines are shared and slow.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// The three lesson servers, in course order.
+pub const LESSONS: [&str; 3] = ["lesson-01-blocking", "lesson-02-threads", "lesson-03-final"];
+
+/// The lessons that serve many clients at once.
+pub const CONCURRENT_LESSONS: [&str; 2] = ["lesson-02-threads", "lesson-03-final"];
+
+/// The scripted clock every test server runs on (see `chamada::clock`):
+/// real-looking times that are the same on every run.
+pub const CLOCK_START: &str = "2026-11-24T10:15:00-03:00";
+/// Seconds the scripted clock advances per reading.
+pub const CLOCK_STEP: &str = "3";
+
+/// The path of one of the workspace's binaries, built on first use.
+///
+/// `cargo test` builds only the binaries of packages that have tests of
+/// their own, so the harness asks cargo to build all of them, once per
+/// test program. When they are up to date this takes a fraction of a second.
+pub fn binary(name: &str) -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    let dir = BUILT.get_or_init(|| {
+        // This test program lives in target/<profile>/deps/.
+        let exe = std::env::current_exe().expect("the test knows its own path");
+        let profile_dir = exe
+            .parent()
+            .and_then(|deps| deps.parent())
+            .expect("target/<profile>/deps");
+        let mut cargo = Command::new(env!("CARGO"));
+        cargo.args(["build", "--quiet", "--workspace", "--bins"]);
+        if profile_dir.ends_with("release") {
+            cargo.arg("--release");
+        }
+        let status = cargo.status().expect("cargo runs");
+        assert!(status.success(), "building the workspace's binaries failed");
+        profile_dir.to_path_buf()
+    });
+    dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// A server process, stopped (killed) when dropped.
+pub struct Server {
+    /// The running process.
+    child: Child,
+    /// The address it printed on its first line.
+    addr: SocketAddr,
+    /// Its standard output, one line at a time, as it prints them.
+    lines: Receiver<String>,
+    /// Every line it has printed so far, including the ones taken from `lines`.
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    /// Starts `lesson` on 127.0.0.1, on a port the system picks.
+    pub fn start(lesson: &str) -> Server {
+        Server::start_with(lesson, &[], &[])
+    }
+
+    /// Starts `lesson` with extra command-line options and environment.
+    pub fn start_with(lesson: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
+        let mut child = Command::new(binary(lesson))
+            .args(["--bind", "127.0.0.1:0"])
+            .args(args)
+            .env("CHAMADA_CLOCK", CLOCK_START)
+            .env("CHAMADA_CLOCK_STEP", CLOCK_STEP)
+            .env_remove("CHAMADA_TEACHER_KEY")
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|error| panic!("cannot start {lesson}: {error}"));
+        let (lines, log) = follow(child.stdout.take().expect("stdout is piped"));
+        let first = lines.recv_timeout(WAIT).unwrap_or_else(|_| {
+            let _ = child.kill();
+            panic!("{lesson} printed nothing")
+        });
+        let addr = first
+            .strip_prefix("listening on ")
+            .and_then(|addr| addr.parse().ok())
+            .unwrap_or_else(|| {
+                panic!("{lesson}'s first line is not `listening on ADDR`: {first:?}")
+            });
+        Server {
+            child,
+            addr,
+            lines,
+            log,
+        }
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Opens a raw protocol connection, like `nc`.
+    pub fn connect(&self) -> Raw {
+        Raw::connect(self.addr)
+    }
+
+    /// Waits for the server to print a line containing `text`, and returns it.
+    pub fn wait_for(&self, text: &str) -> String {
+        loop {
+            match self.lines.recv_timeout(WAIT) {
+                Ok(line) if line.contains(text) => return line,
+                Ok(_) => continue,
+                Err(_) => panic!(
+                    "the server never printed {text:?}; it printed {:#?}",
+                    self.log()
+                ),
+            }
+        }
+    }
+
+    /// Every line the server has printed so far.
+    pub fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// The process id, to send it signals.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits for the server to exit by itself, and returns its exit code
+    /// and everything it printed.
+    pub fn wait_exit(mut self) -> (Option<i32>, Vec<String>) {
+        let status = self.child.wait_timeout(WAIT).expect("wait works");
+        let status = status
+            .unwrap_or_else(|| panic!("the server did not exit; it printed {:#?}", self.log()));
+        // The output thread finishes once the pipe closes.
+        while self.lines.recv_timeout(WAIT).is_ok() {}
+        (status.code(), self.log())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Reads a process's output on a thread of its own, handing each line out
+/// through a channel (for waiting) and keeping them all (for reading later).
+fn follow(output: impl Read + Send + 'static) -> (Receiver<String>, Arc<Mutex<Vec<String>>>) {
+    let (sender, lines) = unbounded();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let keep = Arc::clone(&log);
+    thread::spawn(move || {
+        for line in BufReader::new(output).lines() {
+            let Ok(line) = line else { break };
+            keep.lock().unwrap().push(line.clone());
+            let _ = sender.send(line);
+        }
+    });
+    (lines, log)
+}
+
+/// A raw connection to a server: bytes out, lines in, like `nc`.
+pub struct Raw {
+    /// Where requests go.
+    stream: TcpStream,
+    /// Where responses come from.
+    reader: BufReader<TcpStream>,
+}
+
+impl Raw {
+    /// Connects to `addr`; every later read gives up after [`WAIT`].
+    pub fn connect(addr: SocketAddr) -> Raw {
+        let stream = TcpStream::connect(addr)
+            .unwrap_or_else(|error| panic!("cannot connect to {addr}: {error}"));
+        stream.set_read_timeout(Some(WAIT)).unwrap();
+        let reader = BufReader::new(stream.try_clone().unwrap());
+        Raw { stream, reader }
+    }
+
+    /// Sends bytes exactly as given (no newline added).
+    pub fn send(&mut self, bytes: impl AsRef<[u8]>) {
+        self.stream
+            .write_all(bytes.as_ref())
+            .expect("the server takes our bytes");
+    }
+
+    /// Reads one response line, without its `\n`. Panics on a timeout or
+    /// if the server hangs up first.
+    pub fn line(&mut self) -> String {
+        self.try_line()
+            .expect("the server hung up instead of answering")
+    }
+
+    /// Reads one response line, or `None` if the server hung up.
+    pub fn try_line(&mut self) -> Option<String> {
+        let mut line = String::new();
+        match self.reader.read_line(&mut line) {
+            Ok(0) => None,
+            Ok(_) => Some(line.trim_end_matches('\n').to_owned()),
+            Err(error) => panic!("no response within {WAIT:?}: {error}"),
+        }
+    }
+
+    /// Sends one request line and reads its response.
+    pub fn ask(&mut self, request: &str) -> String {
+        self.send(format!("{request}\n"));
+        self.line()
+    }
+
+    /// True if the server has closed the connection (reads end of stream).
+    pub fn is_closed(&mut self) -> bool {
+        self.try_line().is_none()
+    }
+
+    /// Closes our side of the connection.
+    pub fn close(self) {
+        let _ = self.stream.shutdown(std::net::Shutdown::Both);
+    }
+
+    /// The underlying socket, for tests that need to do something unusual.
+    pub fn socket(&self) -> &TcpStream {
+        &self.stream
+    }
+}
+
+/// What a finished client run printed, and how it exited.
+#[derive(Debug)]
+pub struct Run {
+    /// Its standard output.
+    pub stdout: String,
+    /// Its standard error.
+    pub stderr: String,
+    /// Its exit code.
+    pub code: Option<i32>,
+}
+
+/// Runs a client binary (`teacher` or `student`) against `addr` with
+/// `args`, feeding it `input` on standard input, and waits for it to end.
+pub fn run_client(client: &str, addr: SocketAddr, args: &[&str], input: &str) -> Run {
+    run_client_with(client, &["--server", &addr.to_string()], args, input, &[])
+}
+
+/// Runs a client binary with the given options, arguments, input and
+/// environment.
+pub fn run_client_with(
+    client: &str,
+    options: &[&str],
+    args: &[&str],
+    input: &str,
+    env: &[(&str, &str)],
+) -> Run {
+    let mut child = Command::new(binary(client))
+        .args(options)
+        .args(args)
+        .env_remove("CHAMADA_TEACHER_KEY")
+        .env_remove("CHAMADA_SERVER")
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot start {client}: {error}"));
+    // Writing all input up front is fine: it is small, and a client reads
+    // it a line at a time as it goes.
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let _ = stdin.write_all(input.as_bytes());
+    drop(stdin);
+    let stdout = read_all(child.stdout.take().expect("stdout is piped"));
+    let stderr = read_all(child.stderr.take().expect("stderr is piped"));
+    let status = child.wait_timeout(WAIT).expect("wait works");
+    let Some(status) = status else {
+        let _ = child.kill();
+        panic!("{client} {args:?} did not finish within {WAIT:?}");
+    };
+    Run {
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+        code: status.code(),
+    }
+}
+
+fn read_all(mut output: impl Read + Send + 'static) -> thread::JoinHandle<String> {
+    thread::spawn(move || {
+        let mut text = String::new();
+        let _ = output.read_to_string(&mut text);
+        text
+    })
+}

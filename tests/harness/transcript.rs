@@ -1,0 +1,1 @@
+//! Transcripts: placeholder until issue 5.
