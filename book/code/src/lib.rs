@@ -1,0 +1,9 @@
+//! Code the book shows that is not part of a lesson, compiled and tested
+//! with the rest of the workspace so the book can never show code that
+//! does not work.
+//!
+//! - [`udp`]: the roll call over UDP datagrams, for the TCP and UDP chapter.
+//! - [`exercises`]: solutions to the exercises at the end of each lesson.
+
+pub mod exercises;
+pub mod udp;

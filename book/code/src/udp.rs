@@ -1,0 +1,1 @@
+//! The roll call over UDP (placeholder).
