@@ -44,6 +44,8 @@ pub enum ClientError {
     Io(io::Error),
     /// The server sent a line that is not a response of the protocol.
     Garbled(String),
+    /// The server did not accept the teacher key.
+    KeyRefused,
 }
 
 impl fmt::Display for ClientError {
