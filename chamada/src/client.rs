@@ -61,6 +61,9 @@ impl fmt::Display for ClientError {
             ClientError::Garbled(reason) => {
                 write!(f, "the server's answer makes no sense: {reason}")
             }
+            ClientError::KeyRefused => f.write_str(
+                "the server refused the teacher key; check --key or CHAMADA_TEACHER_KEY",
+            ),
         }
     }
 }
