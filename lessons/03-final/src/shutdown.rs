@@ -45,7 +45,7 @@ impl Shutdown {
         // the loop sees the flag, and stops. (The classic "self-pipe
         // trick", done with the socket we already have.)
         if let Some(addr) = self.inner.listening_on.get() {
-            let _ = TcpStream::connect_timeout(&reachable(*addr), Duration::from_secs(1));
+            wake(*addr);
         }
         // ANCHOR_END: wake
     }
@@ -53,7 +53,18 @@ impl Shutdown {
     /// Tells the signal which address to poke to wake the accept loop.
     pub(crate) fn watch(&self, addr: SocketAddr) {
         let _ = self.inner.listening_on.set(addr);
+        // A shutdown that began before this moment had no address to poke,
+        // and the accept loop is about to block: poke it now, so that its
+        // first `accept` returns at once instead of never.
+        if self.has_begun() {
+            wake(addr);
+        }
     }
+}
+
+/// Connects to our own listener at `addr`, which makes its `accept` return.
+fn wake(addr: SocketAddr) {
+    let _ = TcpStream::connect_timeout(&reachable(addr), Duration::from_secs(1));
 }
 
 /// An address we can connect to that reaches a listener bound to `addr`:
