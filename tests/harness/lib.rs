@@ -214,11 +214,16 @@ impl Raw {
     }
 
     /// Reads one response line, or `None` if the server hung up.
+    ///
+    /// A server that closes a connection while some of our bytes are still
+    /// unread (after `line-too-long`, say) makes the system send a reset
+    /// rather than a normal end of stream: that is hanging up too.
     pub fn try_line(&mut self) -> Option<String> {
         let mut line = String::new();
         match self.reader.read_line(&mut line) {
             Ok(0) => None,
             Ok(_) => Some(line.trim_end_matches('\n').to_owned()),
+            Err(error) if error.kind() == std::io::ErrorKind::ConnectionReset => None,
             Err(error) => panic!("no response within {WAIT:?}: {error}"),
         }
     }
