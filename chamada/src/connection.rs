@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use crate::framing::{Frame, LineReader};
 use crate::protocol::{Command, Request, Response, TeacherKey};
 
+// ANCHOR: handler
 /// Answers the requests of one connection.
 pub trait Handler {
     /// Answers a request that reads or changes the roll calls.
@@ -42,7 +43,9 @@ impl<F: FnMut(Command) -> Response> Handler for F {
         self(command)
     }
 }
+// ANCHOR_END: handler
 
+// ANCHOR: serve
 /// Serves one connection to its end, logging when it opens and closes.
 ///
 /// Nothing a client does can make this panic: bad input gets an `ERROR`
@@ -56,6 +59,7 @@ pub fn serve(stream: TcpStream, handler: &mut impl Handler) {
         plural(requests)
     );
 }
+// ANCHOR_END: serve
 
 /// The peer's address for the log, or a placeholder if the socket already died.
 pub fn peer_name(stream: &TcpStream) -> String {
@@ -89,6 +93,7 @@ impl fmt::Display for Ending {
     }
 }
 
+// ANCHOR: exchange
 /// The request loop. Returns why it ended and how many requests it answered.
 fn exchange(stream: &TcpStream, handler: &mut impl Handler) -> (Ending, usize) {
     let mut lines = LineReader::new(stream);
@@ -126,6 +131,7 @@ fn exchange(stream: &TcpStream, handler: &mut impl Handler) -> (Ending, usize) {
         }
     }
 }
+// ANCHOR_END: exchange
 
 /// The response to one frame, or `None` for a blank line.
 fn respond(frame: Frame, handler: &mut impl Handler) -> Option<Response> {
@@ -148,12 +154,14 @@ fn respond(frame: Frame, handler: &mut impl Handler) -> Option<Response> {
     Some(response)
 }
 
+// ANCHOR: send
 /// Writes one response line in a single `write_all`, so it leaves in one
 /// piece rather than as a header and a tail.
 fn send(mut stream: &TcpStream, response: &Response) -> io::Result<()> {
     let line = format!("{response}\n");
     stream.write_all(line.as_bytes())
 }
+// ANCHOR_END: send
 
 /// A read that gave up because of the socket's read timeout. Unix reports
 /// it as `WouldBlock`, Windows as `TimedOut`.

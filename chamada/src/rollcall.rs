@@ -52,6 +52,7 @@ impl RollCall {
     }
 }
 
+// ANCHOR: roll_calls
 /// Every open roll call of one server, and the clock that stamps them.
 #[derive(Debug)]
 pub struct RollCalls {
@@ -80,6 +81,7 @@ impl RollCalls {
             Command::Present { student, class } => self.present(student, class),
         }
     }
+    // ANCHOR_END: roll_calls
 
     fn start(&mut self, class: ClassId) -> Response {
         if self.open.contains_key(&class) {
@@ -118,6 +120,7 @@ impl RollCalls {
         }
     }
 
+    // ANCHOR: present
     fn present(&mut self, student: StudentId, class: ClassId) -> Response {
         let Some(roll_call) = self.open.get_mut(&class) else {
             return Response::Presence {
@@ -135,6 +138,7 @@ impl RollCalls {
             at,
         }
     }
+    // ANCHOR_END: present
 
     /// A `STATUS` response for every roll call still open, by class
     /// number: what a server prints when it stops, so that no list is lost.

@@ -11,6 +11,7 @@
 //! shows, and what lesson 02 fixes.
 
 // ANCHOR: all
+// ANCHOR: args
 use std::net::TcpListener;
 
 use chamada::{serve, server, ServerArgs, StartupError};
@@ -23,12 +24,15 @@ struct Args {
     #[command(flatten)]
     server: ServerArgs,
 }
+// ANCHOR_END: args
 
+// ANCHOR: state
 fn main() -> Result<(), StartupError> {
     let args = Args::parse();
     // The state is a plain local variable: only one connection is ever
     // served at a time, so nothing else can touch it.
     let mut roll_calls = server::roll_calls_from_env()?;
+    // ANCHOR_END: state
 
     // ANCHOR: bind
     let listener = TcpListener::bind(args.server.bind)
