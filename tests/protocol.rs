@@ -662,3 +662,22 @@ fn a_client_that_disconnects_mid_line_changes_nothing() {
         );
     });
 }
+
+#[test]
+fn a_client_that_hangs_up_without_reading_its_responses_changes_nothing() {
+    for_each_lesson(|server| {
+        let mut first = server.connect();
+        first.ask("START 24");
+        first.ask("PRESENT kept 24");
+        // Far more response bytes than the request bytes that ask for them,
+        // and nobody reads them: the server's writes fail once we are gone.
+        first.send("HELP\n".repeat(2000));
+        first.close();
+
+        let mut next = server.connect();
+        assert_eq!(
+            next.ask("STATUS 24"),
+            format!("STATUS 24 {} 1 kept", reading(0))
+        );
+    });
+}

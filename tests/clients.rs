@@ -1,0 +1,410 @@
+//! # The real `teacher` and `student` programs against a real server
+//!
+//! Runs the client binaries as a person or a script would, one-shot and
+//! with piped input, and checks what they print and how they exit: 0 when
+//! the request did what was asked, 1 when it was refused or failed, 2 when
+//! the command line itself was wrong. Most tests use lesson 03 (the server
+//! a class would run); one shows the same clients work against lesson 01.
+//!
+//! The servers run on the harness's scripted clock, which the clients show
+//! as `2026-11-24 10:15:00`, then 3 s later per reading ([`human`]).
+
+use std::net::TcpListener;
+
+use harness::{run_client, run_client_with, Run, Server, CLOCK_START, CLOCK_STEP};
+
+/// The final lesson's server: what most tests run against.
+const FINAL: &str = "lesson-03-final";
+
+/// The `n`th reading of the scripted clock as the clients show it to people.
+fn human(n: u32) -> String {
+    format!("2026-11-24 {}", time_of(n))
+}
+
+/// The `n`th reading of the scripted clock as the protocol writes it.
+fn rfc3339(n: u32) -> String {
+    format!("2026-11-24T{}-03:00", time_of(n))
+}
+
+/// The time of day of the scripted clock's `n`th reading (0 is the first).
+fn time_of(n: u32) -> String {
+    assert_eq!(
+        (CLOCK_START, CLOCK_STEP),
+        ("2026-11-24T10:15:00-03:00", "3"),
+        "the harness's clock changed; update `time_of`"
+    );
+    let seconds = 15 * 60 + 3 * n;
+    let (hours, minutes) = (10 + seconds / 3600, seconds / 60 % 60);
+    format!("{hours}:{minutes:02}:{:02}", seconds % 60)
+}
+
+/// Runs `client` once against `server` with `args` and no input.
+fn once(client: &str, server: &Server, args: &[&str]) -> Run {
+    clean(run_client(client, server.addr(), args, ""))
+}
+
+/// Checks what is true of every run, whatever its outcome: no panic, no
+/// backtrace. Returns the run for more checks.
+fn clean(run: Run) -> Run {
+    for sign_of_a_crash in ["panicked", "RUST_BACKTRACE", "stack backtrace"] {
+        assert!(
+            !run.stderr.contains(sign_of_a_crash),
+            "the client crashed: {run:#?}"
+        );
+    }
+    run
+}
+
+/// Checks a run succeeded, printing exactly `stdout` and nothing on stderr.
+fn assert_success(run: &Run, stdout: &str) {
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (Some(0), stdout, ""),
+        "{run:#?}"
+    );
+}
+
+/// Checks a run was refused (exit 1), printing exactly `stdout`.
+fn assert_refused(run: &Run, stdout: &str) {
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (Some(1), stdout, ""),
+        "{run:#?}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// One-shot commands
+// ---------------------------------------------------------------------------
+
+#[test]
+fn one_shot_teacher_and_student_run_a_whole_roll_call() {
+    let server = Server::start(FINAL);
+    assert_success(
+        &once("teacher", &server, &["start", "5"]),
+        &format!("Roll call of class 5 opened at {}.\n", human(0)),
+    );
+    assert_success(
+        &once("teacher", &server, &["status", "5"]),
+        &format!(
+            "Class 5: roll call open since {}; nobody has answered yet.\n",
+            human(0)
+        ),
+    );
+    assert_success(
+        &once("student", &server, &["042191010", "5"]),
+        &format!(
+            "Presence recorded: student 042191010 in class 5 at {}.\n",
+            human(1)
+        ),
+    );
+    once("student", &server, &["b7", "5"]);
+    assert_success(
+        &once("teacher", &server, &["status", "5"]),
+        &format!(
+            "Class 5: roll call open since {}; 2 students so far:\n  042191010\n  b7\n",
+            human(0)
+        ),
+    );
+    assert_success(
+        &once("teacher", &server, &["end", "5"]),
+        &format!(
+            "Roll call of class 5 closed at {}; 2 students present:\n  042191010\n  b7\n",
+            human(3)
+        ),
+    );
+}
+
+#[test]
+fn one_shot_teacher_refusals_exit_with_1() {
+    let server = Server::start(FINAL);
+    once("teacher", &server, &["start", "6"]);
+    assert_refused(
+        &once("teacher", &server, &["start", "6"]),
+        "Error (already-open): Class 6 already has an open roll call.\n",
+    );
+    assert_refused(
+        &once("teacher", &server, &["status", "60"]),
+        "Error (not-open): Class 60 has no open roll call.\n",
+    );
+    assert_refused(
+        &once("teacher", &server, &["end", "60"]),
+        "Error (not-open): Class 60 has no open roll call.\n",
+    );
+}
+
+#[test]
+fn a_refused_student_exits_with_1_and_is_told_which_class() {
+    let server = Server::start(FINAL);
+    let run = once("student", &server, &["a1", "77"]);
+    assert_refused(
+        &run,
+        &format!(
+            "Refused: class 77 has no open roll call (answered at {}).\n",
+            human(0)
+        ),
+    );
+}
+
+#[test]
+fn the_clients_work_against_lesson_01_too() {
+    // Each one-shot client leaves before the next connects, which is all
+    // lesson 01 needs.
+    let server = Server::start("lesson-01-blocking");
+    assert_success(
+        &once("teacher", &server, &["start", "1"]),
+        &format!("Roll call of class 1 opened at {}.\n", human(0)),
+    );
+    assert_success(
+        &once("student", &server, &["a1", "1"]),
+        &format!(
+            "Presence recorded: student a1 in class 1 at {}.\n",
+            human(1)
+        ),
+    );
+    assert_refused(
+        &once("student", &server, &["a1", "2"]),
+        &format!(
+            "Refused: class 2 has no open roll call (answered at {}).\n",
+            human(2)
+        ),
+    );
+    assert_success(
+        &once("teacher", &server, &["end", "1"]),
+        &format!(
+            "Roll call of class 1 closed at {}; 1 student present:\n  a1\n",
+            human(3)
+        ),
+    );
+}
+
+#[test]
+fn raw_mode_prints_the_protocol_lines_unchanged() {
+    let server = Server::start(FINAL);
+    assert_success(
+        &once("teacher", &server, &["--raw", "start", "7"]),
+        &format!("STARTED 7 {}\n", rfc3339(0)),
+    );
+    assert_success(
+        &once("student", &server, &["--raw", "a1", "7"]),
+        &format!("PRESENCE 7 {}\n", rfc3339(1)),
+    );
+    assert_refused(
+        &once("student", &server, &["--raw", "a1", "8"]),
+        &format!("PRESENCE 0 {}\n", rfc3339(2)),
+    );
+    assert_success(
+        &once("teacher", &server, &["--raw", "status", "7"]),
+        &format!("STATUS 7 {} 1 a1\n", rfc3339(0)),
+    );
+    assert_success(
+        &once("teacher", &server, &["--raw", "end", "7"]),
+        &format!("ENDED 7 {} 1 a1\n", rfc3339(3)),
+    );
+    assert_refused(
+        &once("teacher", &server, &["--raw", "end", "7"]),
+        "ERROR not-open class 7 has no open roll call\n",
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Interactive use, with piped input
+// ---------------------------------------------------------------------------
+
+/// What the teacher's menu prints on connecting.
+fn teacher_banner(server: &Server) -> String {
+    format!(
+        "Connected to {}.\n\
+         Teacher menu:\n  \
+           start <class>    open the roll call of a class\n  \
+           status <class>   see who has answered so far\n  \
+           end <class>      close it and list who answered\n  \
+           help             show this menu\n  \
+           quit             leave\n",
+        server.addr()
+    )
+}
+
+#[test]
+fn the_teacher_menu_reads_piped_commands() {
+    let server = Server::start(FINAL);
+    let input = "start 5\nstatus 5\nfoo 1\nstart\nend 5\nquit\n";
+    let run = clean(run_client("teacher", server.addr(), &[], input));
+    // Piped input is echoed after each prompt, so the output reads like
+    // the session a person would have seen.
+    let expected = format!(
+        "{banner}\
+         teacher> start 5\n\
+         Roll call of class 5 opened at {t0}.\n\
+         teacher> status 5\n\
+         Class 5: roll call open since {t0}; nobody has answered yet.\n\
+         teacher> foo 1\n\
+         \"foo\" is not in the menu; type help to see it.\n\
+         teacher> start\n\
+         START takes 1 argument, got 0: START <class>.\n\
+         teacher> end 5\n\
+         Roll call of class 5 closed at {t1}; nobody answered.\n\
+         teacher> quit\n",
+        banner = teacher_banner(&server),
+        t0 = human(0),
+        t1 = human(1),
+    );
+    assert_success(&run, &expected);
+    server.wait_for("the client said QUIT");
+}
+
+#[test]
+fn the_teacher_menu_ends_cleanly_at_the_end_of_input() {
+    let server = Server::start(FINAL);
+    // No `quit`: the input just ends, as a script's would.
+    let run = clean(run_client("teacher", server.addr(), &[], "start 9\n"));
+    let expected = format!(
+        "{}teacher> start 9\nRoll call of class 9 opened at {}.\nteacher> \n",
+        teacher_banner(&server),
+        human(0)
+    );
+    assert_success(&run, &expected);
+    // The client still says goodbye to the server properly.
+    server.wait_for("the client said QUIT");
+}
+
+#[test]
+fn the_student_prompt_reads_piped_answers() {
+    let server = Server::start(FINAL);
+    once("teacher", &server, &["start", "9"]);
+    let input = "a1 9\nbad\nx-y 9\n042 10\n\na1 9\nquit\n";
+    let run = clean(run_client("student", server.addr(), &[], input));
+    let how_to = "Type your student id and the class, e.g. `042191010 42`; `quit` to leave.";
+    let expected = format!(
+        "Connected to {addr}.\n\
+         {how_to}\n\
+         student> a1 9\n\
+         Presence recorded: student a1 in class 9 at {t1}.\n\
+         student> bad\n\
+         {how_to}\n\
+         student> x-y 9\n\
+         Not sent: a student id is 1 to 32 letters or digits.\n\
+         student> 042 10\n\
+         Refused: class 10 has no open roll call (answered at {t2}).\n\
+         student> \n\
+         student> a1 9\n\
+         Presence recorded: student a1 in class 9 at {t1}.\n\
+         student> quit\n",
+        addr = server.addr(),
+        t1 = human(1),
+        t2 = human(2),
+    );
+    // A refusal at the prompt is shown, not fatal: the session exits 0.
+    assert_success(&run, &expected);
+}
+
+// ---------------------------------------------------------------------------
+// When things go wrong before a request is even sent
+// ---------------------------------------------------------------------------
+
+#[test]
+fn with_no_server_the_clients_say_where_they_looked_and_what_to_do() {
+    // A port that was free a moment ago, and (almost certainly) still is.
+    let address = {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().to_string()
+    };
+    for (client, args) in [("teacher", &["start", "5"][..]), ("student", &["a1", "5"])] {
+        let run = clean(run_client_with(
+            client,
+            &["--server", &address],
+            args,
+            "",
+            &[],
+        ));
+        assert_ne!(run.code, Some(0), "{run:#?}");
+        assert_eq!(run.stdout, "", "{run:#?}");
+        let message = run.stderr.strip_suffix('\n').unwrap_or(&run.stderr);
+        assert!(!message.contains('\n'), "more than one line: {run:#?}");
+        assert!(message.contains(&address), "no address: {run:#?}");
+        assert!(
+            message.contains("Start one with `cargo run -p lesson-03-final`"),
+            "no advice: {run:#?}"
+        );
+    }
+}
+
+#[test]
+fn bad_command_lines_are_usage_errors_with_exit_code_2() {
+    let long_id = "a".repeat(33);
+    let cases: [(&str, &[&str]); 7] = [
+        ("teacher", &["start", "0"]),
+        ("teacher", &["end", "abc"]),
+        ("teacher", &["status", "4294967296"]),
+        ("teacher", &["dance", "5"]),
+        ("student", &["a-1", "5"]),
+        ("student", &[long_id.as_str(), "5"]),
+        ("student", &["a1", "0"]),
+    ];
+    for (client, args) in cases {
+        // No server is needed: the command line is checked before connecting.
+        let run = clean(run_client_with(client, &[], args, "", &[]));
+        assert_eq!(run.code, Some(2), "{client} {args:?}: {run:#?}");
+        assert!(run.stderr.starts_with("error: "), "{run:#?}");
+        assert_eq!(run.stdout, "", "{run:#?}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The teacher key
+// ---------------------------------------------------------------------------
+
+#[test]
+fn with_a_teacher_key_only_a_teacher_with_the_key_may_teach() {
+    let server = Server::start_with(FINAL, &["--teacher-key", "s3cret"], &[]);
+    let addr = server.addr().to_string();
+    let teacher = |options: &[&str], args: &[&str], env: &[(&str, &str)]| {
+        let options = [&["--server", addr.as_str()], options].concat();
+        clean(run_client_with("teacher", &options, args, "", env))
+    };
+
+    // No key: refused by the server, exit 1.
+    let run = teacher(&[], &["start", "5"], &[]);
+    assert_eq!(run.code, Some(1), "{run:#?}");
+    assert!(run.stdout.starts_with("Error (forbidden): "), "{run:#?}");
+
+    // The key on the command line...
+    let run = teacher(&["--key", "s3cret"], &["start", "5"], &[]);
+    assert_success(
+        &run,
+        &format!("Roll call of class 5 opened at {}.\n", human(0)),
+    );
+
+    // ...or in the environment.
+    let run = teacher(&[], &["status", "5"], &[("CHAMADA_TEACHER_KEY", "s3cret")]);
+    assert_success(
+        &run,
+        &format!(
+            "Class 5: roll call open since {}; nobody has answered yet.\n",
+            human(0)
+        ),
+    );
+
+    // A wrong key: exit 1, a message about the key, and nothing was done.
+    let run = teacher(&["--key", "s3cre7"], &["end", "5"], &[]);
+    assert_eq!(run.code, Some(1), "{run:#?}");
+    assert!(run.stderr.contains("teacher key"), "{run:#?}");
+    assert!(!run.stderr.contains("s3cre7"), "the key leaked: {run:#?}");
+
+    // Students need no key.
+    assert_success(
+        &once("student", &server, &["a1", "5"]),
+        &format!(
+            "Presence recorded: student a1 in class 5 at {}.\n",
+            human(1)
+        ),
+    );
+    let run = teacher(&["--key", "s3cret"], &["end", "5"], &[]);
+    assert_success(
+        &run,
+        &format!(
+            "Roll call of class 5 closed at {}; 1 student present:\n  a1\n",
+            human(2)
+        ),
+    );
+}
