@@ -298,10 +298,13 @@ fn misbehaving_clients_do_not_disturb_a_connection_in_progress() {
         // One floods a megabyte without a newline and never reads a word.
         let mut flooder = server.connect();
         let mut flood = flooder.socket().try_clone().unwrap();
+        // Bounded, in case a broken server neither reads nor hangs up.
+        flood.set_write_timeout(Some(WAIT)).unwrap();
         let writer = thread::spawn(move || {
             let _ = flood.write_all(&vec![b'x'; 1 << 20]);
         });
         assert!(flooder.line().starts_with("ERROR line-too-long "));
+        assert!(flooder.is_closed());
         writer.join().unwrap();
 
         // The teacher's half request finishes as if nothing had happened,

@@ -20,7 +20,7 @@ use std::thread;
 use std::time::Duration;
 
 use chamada::protocol::HELP_TEXT;
-use harness::{Raw, Server, CLOCK_START, CLOCK_STEP, LESSONS};
+use harness::{Raw, Server, CLOCK_START, CLOCK_STEP, LESSONS, WAIT};
 
 /// Runs `check` against a fresh server of every lesson, so each lesson's
 /// clock starts from its first reading and no state leaks between lessons.
@@ -545,6 +545,8 @@ fn a_huge_line_without_a_newline_is_refused_and_the_server_carries_on() {
         // stops reading after 256 bytes, so this write may block until the
         // server hangs up, and then fail. Either is fine.
         let mut flood = raw.socket().try_clone().unwrap();
+        // Bounded, in case a broken server neither reads nor hangs up.
+        flood.set_write_timeout(Some(WAIT)).unwrap();
         let writer = thread::spawn(move || {
             let _ = flood.write_all(&vec![b'x'; 1 << 20]);
         });
