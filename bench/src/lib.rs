@@ -1,1 +1,25 @@
-//! The benchmark tools (placeholder).
+//! # chamada-bench: measuring the lessons
+//!
+//! The tools behind the book's chapter "Measuring":
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | [`stats`] | latency percentiles and the other summary figures |
+//! | [`loadgen`] | the load generator: student connections sending `PRESENT` in lockstep or pipelined, and the check that nothing was lost |
+//! | [`process`] | starting a server binary as a real process, and reading its memory and CPU time |
+//! | [`limits`] | raising the open-file limit, so 1,000 connections fit |
+//! | [`scenarios`] | what the `bench` binary measures, server by server |
+//! | [`report`] | the printed table (ratios to the baseline) and the CSV of raw figures |
+//! | [`plot`] | the SVG charts |
+//!
+//! Three binaries use them: `loadgen` (one load run against a server you
+//! started), `baseline-server` (the do-nothing server every figure is
+//! compared with) and `bench` (everything, side by side, in one run).
+
+pub mod limits;
+pub mod loadgen;
+pub mod plot;
+pub mod process;
+pub mod report;
+pub mod scenarios;
+pub mod stats;

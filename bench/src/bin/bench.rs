@@ -1,1 +1,177 @@
-fn main() {}
+//! # bench: every lesson against the baseline, side by side, in one run
+//!
+//! ```text
+//! cargo run --release -p chamada-bench --bin bench                 # full: a few minutes
+//! cargo run --release -p chamada-bench --bin bench -- --quick      # seconds: does it work?
+//! ```
+//!
+//! It builds the servers (in release mode, next to this program), starts
+//! each one as a real process on 127.0.0.1 with a port the system picks,
+//! loads it, and writes into `--out` (default `target/bench`): `table.txt`
+//! (also printed), `results.csv` with the raw figures, and SVG charts.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use chamada_bench::limits::{raise_open_files, FileLimit};
+use chamada_bench::scenarios::{self, Results, Settings};
+use chamada_bench::{plot, report};
+use clap::Parser;
+
+/// Measures every lesson's server against the baseline server.
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+    /// A tiny version of every scenario, to check that everything works.
+    /// Its numbers mean nothing.
+    #[arg(long)]
+    quick: bool,
+    /// Where to write table.txt, results.csv and the SVG charts.
+    #[arg(long, value_name = "DIR", default_value = "target/bench")]
+    out: PathBuf,
+    /// Do not build the servers first: use the binaries already next to
+    /// this program.
+    #[arg(long)]
+    no_build: bool,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("bench: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let settings = if args.quick {
+        Settings::quick()
+    } else {
+        Settings::full()
+    };
+    let binaries = binaries_dir()?;
+    if !args.no_build {
+        build_servers(&binaries)?;
+    }
+    // The idle scenario needs a descriptor per connection, in the benchmark
+    // and again in the server (which inherits this limit).
+    let wanted = settings.idle_connections as u64;
+    let limit = raise_open_files(wanted + 1024);
+    let idle_connections = fitting(&limit, settings.idle_connections);
+    eprintln!("{limit}");
+    if idle_connections < settings.idle_connections {
+        eprintln!(
+            "warning: only {idle_connections} idle connections fit in the open-file limit; \
+             raise it (ulimit -n {}) to measure {}",
+            wanted + 1024,
+            settings.idle_connections
+        );
+    }
+
+    let results = scenarios::run_all(&settings, &binaries, idle_connections, &mut |line| {
+        eprintln!("{line}")
+    })?;
+    let text = format!(
+        "{}\n{}",
+        describe_run(&settings, &limit),
+        report::table(&results, &settings.connections, &settings.class_sizes)
+    );
+    print!("\n{text}");
+    write_outputs(&args.out, &text, &results)
+}
+
+/// The most idle connections that fit in the open-file limit.
+fn fitting(limit: &FileLimit, wanted: usize) -> usize {
+    (1..=wanted)
+        .rev()
+        .find(|&n| limit.allows(n as u64))
+        .unwrap_or(0)
+}
+
+/// This program's folder, where cargo also puts the servers' binaries.
+fn binaries_dir() -> Result<PathBuf, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find myself: {e}"))?;
+    exe.parent()
+        .map(Path::to_path_buf)
+        .ok_or_else(|| "this program has no folder".to_owned())
+}
+
+/// Builds the lessons' servers and the baseline with the same profile as
+/// this program, so they land next to it. Quick when they are up to date.
+fn build_servers(binaries: &Path) -> Result<(), String> {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .arg("build")
+        .arg("--quiet")
+        .arg("--manifest-path")
+        .arg(&manifest);
+    for package in [
+        "lesson-01-blocking",
+        "lesson-02-threads",
+        "lesson-03-final",
+        "chamada-bench",
+    ] {
+        command.args(["-p", package]);
+    }
+    command.arg("--bins");
+    if binaries.ends_with("release") {
+        command.arg("--release");
+    }
+    eprintln!("building the servers: {command:?}");
+    let status = command
+        .status()
+        .map_err(|error| format!("cannot run cargo to build the servers: {error}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err("building the servers failed; or build them yourself with \
+             `cargo build --release --workspace --bins` and pass --no-build"
+            .to_owned())
+    }
+}
+
+/// The first lines of the table: what ran, where.
+fn describe_run(settings: &Settings, limit: &FileLimit) -> String {
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|line| line.starts_with("model name"))
+                .and_then(|line| line.split(':').nth(1))
+                .map(|name| name.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned());
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").map_or_else(
+        |_| std::env::consts::OS.to_owned(),
+        |k| format!("Linux {}", k.trim()),
+    );
+    format!(
+        "chamada benchmark, {} run: one run, every figure next to its ratio to the baseline \
+         server measured in the same run.\nMachine: {cores} cores ({cpu}), {kernel}; the load \
+         generator runs on the same cores as the server; {limit}.\n",
+        settings.name
+    )
+}
+
+fn write_outputs(dir: &Path, table: &str, results: &Results) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    };
+    write("table.txt", table)?;
+    write("results.csv", &report::csv(results))?;
+    let charts = plot::draw_all(results, dir)?;
+    eprintln!(
+        "wrote table.txt, results.csv, {} into {}",
+        charts.join(", "),
+        dir.display()
+    );
+    Ok(())
+}

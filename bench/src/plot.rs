@@ -1,0 +1,173 @@
+//! The charts: SVG line charts drawn with plotters, one line per server.
+//!
+//! Connection counts and class sizes grow by doubling, so the x axes are
+//! logarithmic; latency spans microseconds to seconds (lesson 01's waiting
+//! clients), so its y axis is logarithmic too.
+
+use std::path::Path;
+
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+use plotters::prelude::*;
+
+use crate::scenarios::{Results, CONTENDERS};
+use crate::stats::micros;
+
+/// One colour per server, in the order of [`CONTENDERS`]: the baseline in
+/// grey, so the lessons stand out against it.
+const COLOURS: [RGBColor; 4] = [
+    RGBColor(128, 128, 128),
+    RGBColor(214, 39, 40),
+    RGBColor(31, 119, 180),
+    RGBColor(44, 160, 44),
+];
+
+/// What one chart shows.
+struct Chart<'a> {
+    /// Its file name in the output folder.
+    file: &'a str,
+    /// The caption above it.
+    title: &'a str,
+    /// The x axis's label.
+    x_label: &'a str,
+    /// The y axis's label.
+    y_label: &'a str,
+    /// One line per server: its name and its points.
+    lines: Vec<(&'static str, Vec<(f64, f64)>)>,
+}
+
+impl Chart<'_> {
+    fn x_range(&self) -> (f64, f64) {
+        bounds(
+            self.lines
+                .iter()
+                .flat_map(|(_, points)| points.iter().map(|p| p.0)),
+        )
+    }
+
+    fn y_max(&self) -> f64 {
+        bounds(
+            self.lines
+                .iter()
+                .flat_map(|(_, points)| points.iter().map(|p| p.1)),
+        )
+        .1
+    }
+
+    fn y_min(&self) -> f64 {
+        bounds(
+            self.lines
+                .iter()
+                .flat_map(|(_, points)| points.iter().map(|p| p.1)),
+        )
+        .0
+    }
+}
+
+fn bounds(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    values
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)))
+}
+
+/// Draws every chart into `dir`; returns the files written.
+pub fn draw_all(results: &Results, dir: &Path) -> Result<Vec<String>, String> {
+    let by_connections = |figure: fn(&crate::loadgen::Outcome) -> f64| {
+        CONTENDERS
+            .iter()
+            .map(|c| {
+                let points = results
+                    .throughput
+                    .iter()
+                    .filter(|run| run.server == c.name)
+                    .map(|run| (run.connections as f64, figure(&run.outcome)))
+                    .collect();
+                (c.name, points)
+            })
+            .collect()
+    };
+    let throughput = Chart {
+        file: "throughput.svg",
+        title: "Throughput by connections (higher is better)",
+        x_label: "student connections, lockstep",
+        y_label: "requests per second",
+        lines: by_connections(|o| o.throughput()),
+    };
+    let latency = Chart {
+        file: "latency-p99.svg",
+        title: "Latency p99 by connections (lower is better)",
+        x_label: "student connections, lockstep",
+        y_label: "p99 latency, µs (log scale)",
+        lines: by_connections(|o| micros(o.latencies.percentile(99.0))),
+    };
+    let sweep = Chart {
+        file: "class-size.svg",
+        title: "Cost per request by class size, one connection (lower is better)",
+        x_label: "students in the class",
+        y_label: "µs per request",
+        lines: CONTENDERS
+            .iter()
+            .map(|c| {
+                let points = results
+                    .sweep
+                    .iter()
+                    .filter(|p| p.server == c.name)
+                    .map(|p| (p.class_size as f64, p.micros_per_request))
+                    .collect();
+                (c.name, points)
+            })
+            .collect(),
+    };
+    let y_top = |chart: &Chart| chart.y_max() * 1.15;
+    draw(dir, &throughput, 0.0..y_top(&throughput))?;
+    draw(
+        dir,
+        &latency,
+        (latency.y_min() / 2.0..latency.y_max() * 2.0).log_scale(),
+    )?;
+    draw(dir, &sweep, 0.0..y_top(&sweep))?;
+    Ok(vec![
+        throughput.file.into(),
+        latency.file.into(),
+        sweep.file.into(),
+    ])
+}
+
+/// Draws one chart with a logarithmic x axis and the given y axis.
+fn draw<Y>(dir: &Path, chart: &Chart, y: Y) -> Result<(), String>
+where
+    Y: AsRangedCoord<Value = f64>,
+    Y::CoordDescType: ValueFormatter<f64>,
+{
+    let path = dir.join(chart.file);
+    let fail = |error: &dyn std::fmt::Display| format!("drawing {}: {error}", path.display());
+    let area = SVGBackend::new(&path, (720, 420)).into_drawing_area();
+    area.fill(&WHITE).map_err(|e| fail(&e))?;
+    let (lo, hi) = chart.x_range();
+    let mut plot = ChartBuilder::on(&area)
+        .caption(chart.title, ("sans-serif", 20))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .build_cartesian_2d((lo * 0.9..hi * 1.1).log_scale(), y)
+        .map_err(|e| fail(&e))?;
+    plot.configure_mesh()
+        .x_desc(chart.x_label)
+        .y_desc(chart.y_label)
+        .x_label_formatter(&|x| crate::report::thousands(*x))
+        .draw()
+        .map_err(|e| fail(&e))?;
+    for ((name, points), colour) in chart.lines.iter().zip(COLOURS) {
+        let style = colour.stroke_width(2);
+        plot.draw_series(LineSeries::new(points.iter().copied(), style).point_size(3))
+            .map_err(|e| fail(&e))?
+            .label(*name)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+    }
+    plot.configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .border_style(BLACK)
+        .background_style(WHITE.mix(0.85))
+        .draw()
+        .map_err(|e| fail(&e))?;
+    area.present().map_err(|e| fail(&e))
+}

@@ -1,0 +1,502 @@
+//! The results as people and programs read them: a text table in which
+//! every figure stands next to its ratio to the baseline measured in the
+//! same run, and a CSV file with the raw figures.
+//!
+//! Ratios, not absolute numbers, are what carry over from one machine to
+//! another: a laptop may be twice as fast as the machine the book's numbers
+//! came from, but lesson 03 at 0.5x the baseline is slow on both.
+
+use std::fmt::Write as _;
+
+use crate::scenarios::{Results, Role, CONTENDERS};
+use crate::stats::micros;
+
+/// The baseline's name in the results.
+const BASELINE: &str = "baseline-server";
+
+/// A number rounded to a whole one, with thousands separated by commas.
+pub fn thousands(value: f64) -> String {
+    if !value.is_finite() {
+        return "n/a".to_owned();
+    }
+    let digits = format!("{:.0}", value.abs());
+    let mut grouped = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    if value < -0.5 {
+        grouped.insert(0, '-');
+    }
+    grouped
+}
+
+/// `value` and its ratio to `baseline`, e.g. `41,200 (0.93x)`.
+fn with_ratio(value: f64, baseline: Option<f64>, text: impl Fn(f64) -> String) -> String {
+    match baseline.filter(|b| *b > 0.0 && value.is_finite()) {
+        Some(base) => format!("{} ({:.2}x)", text(value), value / base),
+        None => text(value),
+    }
+}
+
+/// Lays out rows of cells in columns, the first left-aligned, the rest right.
+fn grid(header: &[String], rows: &[Vec<String>]) -> String {
+    let columns = header.len();
+    let width: Vec<usize> = (0..columns)
+        .map(|c| {
+            std::iter::once(&header[c])
+                .chain(rows.iter().map(|row| &row[c]))
+                .map(|cell| cell.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut text = String::new();
+    for row in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
+        let mut line = String::new();
+        for (c, cell) in row.iter().enumerate() {
+            let pad = width[c] - cell.chars().count();
+            if c == 0 {
+                let _ = write!(line, "{cell}{}", " ".repeat(pad));
+            } else {
+                let _ = write!(line, "  {}{cell}", " ".repeat(pad));
+            }
+        }
+        text.push_str(line.trim_end());
+        text.push('\n');
+    }
+    text
+}
+
+fn header(first: &str) -> Vec<String> {
+    std::iter::once(first.to_owned())
+        .chain(CONTENDERS.iter().map(|c| c.name.to_owned()))
+        .collect()
+}
+
+/// The whole table.
+pub fn table(results: &Results, connections: &[usize], sizes: &[u64]) -> String {
+    let mut text = String::new();
+    throughput_tables(results, connections, &mut text);
+    sweep_table(results, sizes, &mut text);
+    idle_table(results, &mut text);
+    checks(results, &mut text);
+    targets(results, connections, sizes, &mut text);
+    text
+}
+
+/// A figure of a throughput run.
+type Figure = fn(&crate::loadgen::Outcome) -> f64;
+
+fn throughput_tables(results: &Results, connections: &[usize], text: &mut String) {
+    let figures: [(&str, Figure); 4] = [
+        ("Throughput, requests/s (ratio to baseline)", |o| {
+            o.throughput()
+        }),
+        ("Latency p50, µs (ratio to baseline)", |o| {
+            micros(o.latencies.percentile(50.0))
+        }),
+        ("Latency p99, µs (ratio to baseline)", |o| {
+            micros(o.latencies.percentile(99.0))
+        }),
+        ("Latency max, µs (ratio to baseline)", |o| {
+            micros(o.latencies.max())
+        }),
+    ];
+    for (title, figure) in figures {
+        let rows: Vec<Vec<String>> = connections
+            .iter()
+            .map(|&n| {
+                let value = |server: &str| {
+                    results
+                        .throughput
+                        .iter()
+                        .find(|run| run.server == server && run.connections == n)
+                        .map(|run| figure(&run.outcome))
+                };
+                let base = value(BASELINE);
+                std::iter::once(n.to_string())
+                    .chain(CONTENDERS.iter().map(|c| {
+                        value(c.name).map_or("-".into(), |v| with_ratio(v, base, thousands))
+                    }))
+                    .collect()
+            })
+            .collect();
+        let _ = writeln!(text, "{title}");
+        text.push_str(&grid(&header("connections"), &rows));
+        text.push('\n');
+    }
+}
+
+fn sweep_value(results: &Results, server: &str, size: u64) -> Option<f64> {
+    results
+        .sweep
+        .iter()
+        .find(|p| p.server == server && p.class_size == size)
+        .map(|p| p.micros_per_request)
+}
+
+fn sweep_table(results: &Results, sizes: &[u64], text: &mut String) {
+    let mut rows: Vec<Vec<String>> = sizes
+        .iter()
+        .map(|&size| {
+            let base = sweep_value(results, BASELINE, size);
+            std::iter::once(thousands(size as f64))
+                .chain(CONTENDERS.iter().map(|c| {
+                    sweep_value(results, c.name, size)
+                        .map_or("-".into(), |v| with_ratio(v, base, |v| format!("{v:.1}")))
+                }))
+                .collect()
+        })
+        .collect();
+    if let (Some(&first), Some(&last)) = (sizes.first(), sizes.last()) {
+        let flatness = std::iter::once(format!(
+            "{} / {}",
+            thousands(last as f64),
+            thousands(first as f64)
+        ))
+        .chain(CONTENDERS.iter().map(|c| {
+            let ratio = sweep_value(results, c.name, last)
+                .zip(sweep_value(results, c.name, first))
+                .map(|(l, f)| l / f);
+            ratio.map_or("-".into(), |r| format!("{r:.2}x"))
+        }))
+        .collect();
+        rows.push(flatness);
+    }
+    let _ = writeln!(
+        text,
+        "Class size: µs per request filling one class on one connection (ratio to baseline)"
+    );
+    text.push_str(&grid(&header("students"), &rows));
+    text.push('\n');
+}
+
+fn idle_table(results: &Results, text: &mut String) {
+    let Some(wanted) = results.idle.first().map(|idle| idle.wanted) else {
+        return;
+    };
+    let get = |name: &str| results.idle.iter().find(|i| i.server == name);
+    let base_rss = get(BASELINE)
+        .and_then(|i| i.figures.as_ref().ok())
+        .and_then(|f| f.rss_kib)
+        .map(|kib| kib as f64 / 1024.0);
+    type Cell = fn(&crate::scenarios::IdleFigures, Option<f64>) -> String;
+    let cells: [(&str, Cell); 5] = [
+        ("answered / errors", |f, _| {
+            format!("{} / {}", f.answered, f.errors.len())
+        }),
+        ("RSS, MiB", |f, base| {
+            f.rss_kib.map_or("n/a".into(), |kib| {
+                with_ratio(kib as f64 / 1024.0, base, |v| format!("{v:.1}"))
+            })
+        }),
+        ("RSS per connection, KiB", |f, _| {
+            let per = f
+                .rss_kib
+                .zip(f.rss_before_kib)
+                .map(|(now, before)| now.saturating_sub(before) as f64 / f.answered.max(1) as f64);
+            per.map_or("n/a".into(), |v| format!("{v:.1}"))
+        }),
+        ("threads", |f, _| {
+            f.threads.map_or("n/a".into(), |t| t.to_string())
+        }),
+        ("CPU while idle, % of a core", |f, _| {
+            f.idle_cpu_percent
+                .map_or("n/a".into(), |p| format!("{p:.1}"))
+        }),
+    ];
+    let rows: Vec<Vec<String>> = cells
+        .iter()
+        .map(|(label, cell)| {
+            std::iter::once(label.to_string())
+                .chain(
+                    CONTENDERS
+                        .iter()
+                        .map(|c| match get(c.name).map(|i| &i.figures) {
+                            Some(Ok(figures)) => cell(figures, base_rss),
+                            _ => "n/a".into(),
+                        }),
+                )
+                .collect()
+        })
+        .collect();
+    let _ = writeln!(
+        text,
+        "{} idle connections held open",
+        thousands(wanted as f64)
+    );
+    text.push_str(&grid(&header(""), &rows));
+    for idle in &results.idle {
+        if let Err(reason) = &idle.figures {
+            let _ = writeln!(text, "{}: n/a, {reason}", idle.server);
+        }
+    }
+    text.push('\n');
+}
+
+/// The loss check of every run, in one line unless something failed.
+fn checks(results: &Results, text: &mut String) {
+    let mut failures = Vec::new();
+    for run in &results.throughput {
+        let outcome = &run.outcome;
+        if let Some(check) = outcome.check.as_ref().filter(|c| !c.passed()) {
+            failures.push(format!(
+                "{} at {} connections: {check:?}",
+                run.server, run.connections
+            ));
+        }
+        for error in outcome.errors.iter().take(3) {
+            failures.push(format!(
+                "{} at {} connections: {error}",
+                run.server, run.connections
+            ));
+        }
+        if outcome.in_doubt > 0 {
+            failures.push(format!(
+                "{} at {} connections: {} request(s) cut off by the time limit ({} of {} \
+                 connections served)",
+                run.server,
+                run.connections,
+                outcome.in_doubt,
+                outcome.served_connections,
+                run.connections
+            ));
+        }
+    }
+    for point in results.sweep.iter().filter(|p| !p.ok) {
+        failures.push(format!(
+            "{} filling {} students: a check failed",
+            point.server, point.class_size
+        ));
+    }
+    for idle in &results.idle {
+        if let Ok(figures) = &idle.figures {
+            for error in figures.errors.iter().take(3) {
+                failures.push(format!("{} idle: {error}", idle.server));
+            }
+        }
+    }
+    if failures.is_empty() {
+        let _ = writeln!(
+            text,
+            "Loss check: in every run of every lesson, END listed each accepted presence \
+             exactly once, and nothing else."
+        );
+    } else {
+        let _ = writeln!(text, "Problems:");
+        for failure in failures {
+            let _ = writeln!(text, "  {failure}");
+        }
+    }
+    text.push('\n');
+}
+
+/// Lesson 03's targets, each met or not.
+fn targets(results: &Results, connections: &[usize], sizes: &[u64], text: &mut String) {
+    const LESSON: &str = "lesson-03-final";
+    let throughput = |server: &str, n: usize| {
+        results
+            .throughput
+            .iter()
+            .find(|r| r.server == server && r.connections == n)
+            .map(|r| r.outcome.throughput())
+    };
+    let _ = writeln!(text, "Targets for {LESSON}");
+    for &n in connections.iter().filter(|&&n| n > 1) {
+        let ratio = throughput(LESSON, n)
+            .zip(throughput(BASELINE, n))
+            .map(|(l, b)| l / b);
+        verdict(
+            text,
+            &format!("throughput at {n} connections >= 0.80x baseline"),
+            ratio,
+            |r| r >= 0.8,
+        );
+    }
+    if let (Some(&first), Some(&last)) = (sizes.first(), sizes.last()) {
+        let ratio = sweep_value(results, LESSON, last)
+            .zip(sweep_value(results, LESSON, first))
+            .map(|(l, f)| l / f);
+        let what = format!(
+            "cost per request at {} students <= 1.20x that at {}",
+            thousands(last as f64),
+            thousands(first as f64)
+        );
+        verdict(text, &what, ratio, |r| r <= 1.2);
+    }
+    if let Some(idle) = results.idle.iter().find(|i| i.server == LESSON) {
+        let what = format!(
+            "{} idle connections held with no errors",
+            thousands(idle.wanted as f64)
+        );
+        let met = idle
+            .figures
+            .as_ref()
+            .is_ok_and(|f| f.errors.is_empty() && f.answered == idle.wanted);
+        let _ = writeln!(text, "  {what}: {}", if met { "met" } else { "NOT met" });
+    }
+}
+
+fn verdict(text: &mut String, what: &str, ratio: Option<f64>, met: impl Fn(f64) -> bool) {
+    let _ = match ratio {
+        Some(r) => writeln!(
+            text,
+            "  {what}: {r:.2}x, {}",
+            if met(r) { "met" } else { "NOT met" }
+        ),
+        None => writeln!(text, "  {what}: not measured"),
+    };
+}
+
+/// The raw figures, one per line: `scenario,server,x,metric,value`, where
+/// `x` is the connection count, the class size or the idle connections.
+pub fn csv(results: &Results) -> String {
+    let mut text = String::from("scenario,server,x,metric,value\n");
+    let mut row = |scenario: &str, server: &str, x: u64, metric: &str, value: f64| {
+        let _ = writeln!(text, "{scenario},{server},{x},{metric},{value:.3}");
+    };
+    for run in &results.throughput {
+        let o = &run.outcome;
+        let n = run.connections as u64;
+        row(
+            "throughput",
+            run.server,
+            n,
+            "requests_per_s",
+            o.throughput(),
+        );
+        row(
+            "throughput",
+            run.server,
+            n,
+            "p50_us",
+            micros(o.latencies.percentile(50.0)),
+        );
+        row(
+            "throughput",
+            run.server,
+            n,
+            "p99_us",
+            micros(o.latencies.percentile(99.0)),
+        );
+        row(
+            "throughput",
+            run.server,
+            n,
+            "max_us",
+            micros(o.latencies.max()),
+        );
+        row("throughput", run.server, n, "answered", o.answered as f64);
+        row("throughput", run.server, n, "in_doubt", o.in_doubt as f64);
+        row(
+            "throughput",
+            run.server,
+            n,
+            "seconds",
+            o.elapsed.as_secs_f64(),
+        );
+        row(
+            "throughput",
+            run.server,
+            n,
+            "served_connections",
+            o.served_connections as f64,
+        );
+        let passed = o
+            .check
+            .as_ref()
+            .map_or(f64::NAN, |c| f64::from(u8::from(c.passed())));
+        row("throughput", run.server, n, "check_passed", passed);
+    }
+    for point in &results.sweep {
+        let size = point.class_size;
+        row(
+            "class_size",
+            point.server,
+            size,
+            "us_per_request",
+            point.micros_per_request,
+        );
+        row(
+            "class_size",
+            point.server,
+            size,
+            "repeats",
+            point.repeats as f64,
+        );
+        row(
+            "class_size",
+            point.server,
+            size,
+            "ok",
+            f64::from(u8::from(point.ok)),
+        );
+    }
+    for idle in &results.idle {
+        let Ok(f) = &idle.figures else { continue };
+        let n = idle.wanted as u64;
+        let opt = |v: Option<u64>| v.map_or(f64::NAN, |v| v as f64);
+        row("idle", idle.server, n, "answered", f.answered as f64);
+        row("idle", idle.server, n, "errors", f.errors.len() as f64);
+        row(
+            "idle",
+            idle.server,
+            n,
+            "rss_before_kib",
+            opt(f.rss_before_kib),
+        );
+        row("idle", idle.server, n, "rss_kib", opt(f.rss_kib));
+        row("idle", idle.server, n, "threads", opt(f.threads));
+        row(
+            "idle",
+            idle.server,
+            n,
+            "idle_cpu_percent",
+            f.idle_cpu_percent.unwrap_or(f64::NAN),
+        );
+    }
+    text
+}
+
+/// Whether a server's role allows a figure: used to label lesson 01 rows.
+pub fn serves_one_at_a_time(server: &str) -> bool {
+    CONTENDERS
+        .iter()
+        .any(|c| c.name == server && c.role == Role::OneAtATime)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0.0), "0");
+        assert_eq!(thousands(999.4), "999");
+        assert_eq!(thousands(1000.0), "1,000");
+        assert_eq!(thousands(1234567.8), "1,234,568");
+        assert_eq!(thousands(-4200.0), "-4,200");
+        assert_eq!(thousands(f64::NAN), "n/a");
+    }
+
+    #[test]
+    fn ratios_are_to_the_baseline() {
+        assert_eq!(with_ratio(500.0, Some(1000.0), thousands), "500 (0.50x)");
+        assert_eq!(with_ratio(500.0, None, thousands), "500");
+    }
+
+    #[test]
+    fn the_grid_aligns_columns() {
+        let text = grid(
+            &["n".into(), "value".into()],
+            &[
+                vec!["1".into(), "10".into()],
+                vec!["64".into(), "1,000".into()],
+            ],
+        );
+        assert_eq!(text, "n   value\n1      10\n64  1,000\n");
+    }
+}

@@ -1,0 +1,373 @@
+//! What `bench` measures, and how: three scenarios, each run against every
+//! server in turn (so the baseline and the lessons are measured minutes
+//! apart at most, on the same machine in the same state), each on a freshly
+//! started server process.
+//!
+//! 1. **Throughput**: 1, 16 and 64 student connections in lockstep.
+//! 2. **Class size**: one connection filling one class to 1,000 ... 64,000
+//!    students; the cost per request at each size.
+//! 3. **Idle connections**: 1,000 connections held open; the server's
+//!    memory, threads and CPU use while nobody says anything.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::thread;
+use std::time::Duration;
+
+use chamada::Response;
+
+use crate::loadgen::{self, Outcome, Plan};
+use crate::process::ServerProcess;
+use crate::stats::{median, micros};
+
+/// How a server handles connections, which decides what it can be asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The baseline: answers everything, keeps nothing, so nothing to check.
+    Baseline,
+    /// Lesson 01: one connection at a time.
+    OneAtATime,
+    /// Lessons 02 and 03: every connection at once.
+    Concurrent,
+}
+
+/// One server under test.
+#[derive(Debug, Clone, Copy)]
+pub struct Contender {
+    /// Its binary's name, also its name in tables and charts.
+    pub name: &'static str,
+    /// How it handles connections.
+    pub role: Role,
+}
+
+/// Every server the benchmark runs, baseline first.
+pub const CONTENDERS: [Contender; 4] = [
+    Contender {
+        name: "baseline-server",
+        role: Role::Baseline,
+    },
+    Contender {
+        name: "lesson-01-blocking",
+        role: Role::OneAtATime,
+    },
+    Contender {
+        name: "lesson-02-threads",
+        role: Role::Concurrent,
+    },
+    Contender {
+        name: "lesson-03-final",
+        role: Role::Concurrent,
+    },
+];
+
+/// The sizes of everything: `full` for the book, `quick` to check it works.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// A name for the run, printed with the results.
+    pub name: &'static str,
+    /// The connection counts of the throughput scenario.
+    pub connections: Vec<usize>,
+    /// Requests per throughput run, shared out among the connections.
+    pub requests: u64,
+    /// The time limit of every load run.
+    pub time_limit: Duration,
+    /// Classes the throughput runs spread their students over.
+    pub classes: usize,
+    /// The class sizes of the sweep.
+    pub class_sizes: Vec<u64>,
+    /// Each size is filled again (in a new class) until at least this many
+    /// requests were timed: small classes fill in milliseconds, and one
+    /// such run is too short to trust.
+    pub sweep_requests: u64,
+    /// How many idle connections to hold.
+    pub idle_connections: usize,
+    /// How long to hold them while measuring CPU use.
+    pub idle_hold: Duration,
+}
+
+impl Settings {
+    /// The full run whose results the book shows: a few minutes on 2 cores.
+    pub fn full() -> Settings {
+        Settings {
+            name: "full",
+            connections: vec![1, 16, 64],
+            requests: 200_000,
+            time_limit: Duration::from_secs(15),
+            classes: 4,
+            class_sizes: vec![1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000],
+            sweep_requests: 32_000,
+            idle_connections: 1_000,
+            idle_hold: Duration::from_secs(3),
+        }
+    }
+
+    /// A tiny version of everything, to check that it all works: seconds.
+    pub fn quick() -> Settings {
+        Settings {
+            name: "quick",
+            connections: vec![1, 16, 64],
+            requests: 2_000,
+            time_limit: Duration::from_secs(5),
+            classes: 2,
+            class_sizes: vec![1_000, 4_000],
+            sweep_requests: 1_000,
+            idle_connections: 50,
+            idle_hold: Duration::from_millis(300),
+        }
+    }
+}
+
+/// One throughput run.
+#[derive(Debug, Clone)]
+pub struct ThroughputRun {
+    /// Which server.
+    pub server: &'static str,
+    /// How many connections.
+    pub connections: usize,
+    /// What the load generator measured.
+    pub outcome: Outcome,
+}
+
+/// One point of the class-size sweep.
+#[derive(Debug, Clone)]
+pub struct SweepPoint {
+    /// Which server.
+    pub server: &'static str,
+    /// Students in the class at the end of each fill.
+    pub class_size: u64,
+    /// How many times the class was filled.
+    pub repeats: usize,
+    /// The mean time per request while filling the class (median over repeats).
+    pub micros_per_request: f64,
+    /// Every fill's check passed and nothing went wrong.
+    pub ok: bool,
+}
+
+/// The idle-connections figures of one server.
+#[derive(Debug, Clone)]
+pub struct Idle {
+    /// Which server.
+    pub server: &'static str,
+    /// How many connections were asked for.
+    pub wanted: usize,
+    /// What was measured, or why nothing was.
+    pub figures: Result<IdleFigures, String>,
+}
+
+/// What holding many idle connections cost a server.
+#[derive(Debug, Clone)]
+pub struct IdleFigures {
+    /// Connections that were accepted and answered twice (before and after
+    /// the idle hold).
+    pub answered: usize,
+    /// What went wrong: connections refused, unanswered or closed.
+    pub errors: Vec<String>,
+    /// Resident memory before the connections were opened, KiB.
+    pub rss_before_kib: Option<u64>,
+    /// Resident memory while they were held, KiB.
+    pub rss_kib: Option<u64>,
+    /// The server's threads while they were held.
+    pub threads: Option<u64>,
+    /// CPU used while nobody sent anything, in percent of one core.
+    pub idle_cpu_percent: Option<f64>,
+}
+
+/// Everything one `bench` run measured.
+#[derive(Debug, Clone, Default)]
+pub struct Results {
+    /// The throughput scenario.
+    pub throughput: Vec<ThroughputRun>,
+    /// The class-size sweep.
+    pub sweep: Vec<SweepPoint>,
+    /// The idle-connections scenario.
+    pub idle: Vec<Idle>,
+}
+
+/// Runs every scenario against every contender; `say` hears about progress.
+pub fn run_all(
+    settings: &Settings,
+    binaries: &Path,
+    idle_connections: usize,
+    say: &mut dyn FnMut(String),
+) -> Result<Results, String> {
+    let start = |contender: &Contender| {
+        let binary = binaries.join(format!(
+            "{}{}",
+            contender.name,
+            std::env::consts::EXE_SUFFIX
+        ));
+        ServerProcess::start(&binary)
+    };
+    let mut results = Results::default();
+    for &connections in &settings.connections {
+        for contender in &CONTENDERS {
+            say(format!(
+                "throughput: {} with {connections} connection(s)",
+                contender.name
+            ));
+            let server = start(contender)?;
+            let outcome = throughput(settings, &server, *contender, connections)?;
+            say(format!("  {:.0} requests/s", outcome.throughput()));
+            results.throughput.push(ThroughputRun {
+                server: contender.name,
+                connections,
+                outcome,
+            });
+        }
+    }
+    for contender in &CONTENDERS {
+        let server = start(contender)?;
+        let mut next_class = 1;
+        for &size in &settings.class_sizes {
+            say(format!(
+                "class size: {} with {size} students",
+                contender.name
+            ));
+            let point = sweep_point(settings, &server, *contender, size, &mut next_class)?;
+            say(format!("  {:.2} µs per request", point.micros_per_request));
+            results.sweep.push(point);
+        }
+    }
+    for contender in &CONTENDERS {
+        say(format!(
+            "idle: {} with {idle_connections} connections",
+            contender.name
+        ));
+        let figures = match contender.role {
+            Role::OneAtATime => Err("serves one connection at a time: the others would wait \
+                                     unanswered in the listen backlog"
+                .to_owned()),
+            _ => Ok(hold_idle(
+                &start(contender)?,
+                idle_connections,
+                settings.idle_hold,
+            )),
+        };
+        results.idle.push(Idle {
+            server: contender.name,
+            wanted: idle_connections,
+            figures,
+        });
+    }
+    Ok(results)
+}
+
+/// The plan every load run starts from.
+fn plan(settings: &Settings, server: &ServerProcess, contender: Contender) -> Plan {
+    Plan {
+        server: server.addr(),
+        connections: 1,
+        depth: 1,
+        classes: settings.classes,
+        first_class: 1,
+        requests: settings.requests,
+        time_limit: settings.time_limit,
+        no_check: contender.role == Role::Baseline,
+    }
+}
+
+fn throughput(
+    settings: &Settings,
+    server: &ServerProcess,
+    contender: Contender,
+    connections: usize,
+) -> Result<Outcome, String> {
+    let plan = Plan {
+        connections,
+        ..plan(settings, server, contender)
+    };
+    loadgen::run(&plan).map_err(|error| format!("{}: {error}", contender.name))
+}
+
+/// Fills a new class to `size` students, as often as `settings` asks, and
+/// takes the median of the mean time per request.
+fn sweep_point(
+    settings: &Settings,
+    server: &ServerProcess,
+    contender: Contender,
+    size: u64,
+    next_class: &mut u32,
+) -> Result<SweepPoint, String> {
+    let repeats = settings.sweep_requests.div_ceil(size).max(1) as usize;
+    let mut costs = Vec::with_capacity(repeats);
+    let mut ok = true;
+    for _ in 0..repeats {
+        let plan = Plan {
+            classes: 1,
+            first_class: *next_class,
+            requests: size,
+            time_limit: settings.time_limit * 2,
+            ..plan(settings, server, contender)
+        };
+        *next_class += 1;
+        let outcome =
+            loadgen::run(&plan).map_err(|error| format!("{}: {error}", contender.name))?;
+        ok &= outcome.ok() && outcome.answered == size;
+        costs.push(micros(outcome.elapsed) / outcome.answered.max(1) as f64);
+    }
+    Ok(SweepPoint {
+        server: contender.name,
+        class_size: size,
+        repeats,
+        micros_per_request: median(costs),
+        ok,
+    })
+}
+
+/// Opens `count` connections, has each answered once, holds them all idle,
+/// measures the server, then has each answered once more.
+pub fn hold_idle(server: &ServerProcess, count: usize, hold: Duration) -> IdleFigures {
+    let rss_before_kib = server.rss_kib();
+    let mut errors = Vec::new();
+    let mut connections = Vec::with_capacity(count);
+    for _ in 0..count {
+        match TcpStream::connect_timeout(&server.addr(), Duration::from_secs(5)) {
+            Ok(stream) => connections.push(stream),
+            Err(error) => errors.push(format!("connect: {error}")),
+        }
+    }
+    let mut connections = ask_each(connections, &mut errors);
+    let cpu_before = server.cpu_time();
+    thread::sleep(hold);
+    let cpu_after = server.cpu_time();
+    let (rss_kib, threads) = (server.rss_kib(), server.threads());
+    connections = ask_each(connections, &mut errors);
+    let idle_cpu_percent = cpu_before
+        .zip(cpu_after)
+        .map(|(before, after)| (after - before).as_secs_f64() / hold.as_secs_f64() * 100.0);
+    IdleFigures {
+        answered: connections.len(),
+        errors,
+        rss_before_kib,
+        rss_kib,
+        threads,
+        idle_cpu_percent,
+    }
+}
+
+/// Sends `HELP` on every connection, then reads every answer; keeps the
+/// connections that answered, and notes what went wrong with the others.
+fn ask_each(connections: Vec<TcpStream>, errors: &mut Vec<String>) -> Vec<TcpStream> {
+    let mut sent = Vec::with_capacity(connections.len());
+    for mut stream in connections {
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+        match stream.write_all(b"HELP\n") {
+            Ok(()) => sent.push(stream),
+            Err(error) => errors.push(format!("send: {error}")),
+        }
+    }
+    let mut alive = Vec::with_capacity(sent.len());
+    for stream in sent {
+        let mut line = String::new();
+        let answer = BufReader::new(&stream).read_line(&mut line);
+        match (answer, Response::parse(line.trim_end())) {
+            (Ok(n), Ok(response)) if n > 0 && !matches!(response, Response::Error { .. }) => {
+                alive.push(stream)
+            }
+            (Err(error), _) => errors.push(format!("no answer: {error}")),
+            _ => errors.push(format!("answer {:?}", line.trim_end())),
+        }
+    }
+    alive
+}
