@@ -1,0 +1,234 @@
+//! # Transcripts of whole sessions, snapshot-tested
+//!
+//! Each test here plays a scenario against a real server: teachers and
+//! students running the real clients, and raw `nc`-style connections, in a
+//! fixed order. The text they produce is compared with the snapshot in
+//! `tests/snapshots/transcripts__<name>.snap`, and the book includes those
+//! same files: what the book shows is what the code does.
+//!
+//! The scenarios that every lesson can play run against each lesson in
+//! turn and must produce the same snapshot: the proof that all lessons
+//! speak the same protocol. The others show what only one lesson does.
+//!
+//! To review a change: `cargo insta test` then `cargo insta review`, or
+//! `INSTA_UPDATE=always cargo test --test transcripts` and `git diff
+//! tests/snapshots`.
+
+use harness::transcript::Transcript;
+use harness::{Server, LESSONS};
+
+/// Plays `scenario` against every lesson and checks that each gives the
+/// snapshot `name`. insta's `allow_duplicates!` lets one test assert the same
+/// snapshot several times, and fails if two lessons disagree, showing the
+/// difference between them.
+fn every_lesson_says(name: &str, scenario: fn(Server) -> String) {
+    insta::allow_duplicates! {
+        for lesson in LESSONS {
+            let transcript = scenario(Server::start(lesson));
+            // Shown only when the test fails: which lesson the diff is about.
+            println!("transcript {name:?}, as played by {lesson}:");
+            insta::assert_snapshot!(name, transcript);
+        }
+    }
+}
+
+/// Asserts a transcript that only one lesson plays.
+fn snapshot(name: &str, transcript: String) {
+    insta::assert_snapshot!(name, transcript);
+}
+
+/// The assignment, told as a story: one teacher, three students, one of
+/// them answering twice and one answering the wrong class.
+#[test]
+fn assignment_story() {
+    every_lesson_says("assignment_story", |server| {
+        Transcript::new(server)
+            .note("A server is running on the default address.")
+            .server_log()
+            .note("A teacher opens the roll call of class 42.")
+            .run("teacher", "teacher", &["start", "42"], "")
+            .note("The server's log shows that the command was a connection of its own, with one request. So is every command below.")
+            .server_log()
+            .note("Three students answer. 042191010 answers twice: the second answer changes nothing, and gets the time of the first.")
+            .run("student 042191010", "student", &["042191010", "42"], "")
+            .run("student 205182055", "student", &["205182055", "42"], "")
+            .run("student 042191010", "student", &["042191010", "42"], "")
+            .note("The third student first types class 7, which has no open roll call: the presence is refused (on the wire, the class in the answer is 0). Then they answer class 42.")
+            .run("student 199876543", "student", &["199876543", "7"], "")
+            .run("student 199876543", "student", &["199876543", "42"], "")
+            .note("The teacher looks at who has answered so far, then closes the roll call and gets the list.")
+            .run("teacher", "teacher", &["status", "42"], "")
+            .run("teacher", "teacher", &["end", "42"], "")
+            .note("The roll call is closed now, so a late answer is refused too.")
+            .run("student 311111111", "student", &["311111111", "42"], "")
+            .finish()
+    });
+}
+
+/// Two teachers with roll calls open at the same time.
+#[test]
+fn two_teachers() {
+    every_lesson_says("two_teachers", |server| {
+        Transcript::new(server)
+            .note("Two teachers open the roll calls of their classes, 42 and 7.")
+            .run("teacher ana", "teacher", &["start", "42"], "")
+            .run("teacher bruno", "teacher", &["start", "7"], "")
+            .note("Students of both classes answer, in no particular order.")
+            .run("student 042191010", "student", &["042191010", "42"], "")
+            .run("student 205182055", "student", &["205182055", "7"], "")
+            .run("student 199876543", "student", &["199876543", "42"], "")
+            .note("Ana closes class 42. Class 7 is not touched: Bruno's roll call stays open and students can still answer it, while a late answer to class 42 is refused.")
+            .run("teacher ana", "teacher", &["end", "42"], "")
+            .run("student 180000001", "student", &["180000001", "7"], "")
+            .run("student 180000002", "student", &["180000002", "42"], "")
+            .run("teacher bruno", "teacher", &["status", "7"], "")
+            .note("Ana cannot open class 7, which Bruno has open; Bruno closes it.")
+            .run("teacher ana", "teacher", &["start", "7"], "")
+            .run("teacher bruno", "teacher", &["end", "7"], "")
+            .finish()
+    });
+}
+
+/// Everything a raw connection can get wrong, and what the server answers.
+#[test]
+fn bad_input() {
+    every_lesson_says("bad_input", |server| {
+        let too_long = "x".repeat(300);
+        Transcript::new(server)
+            .note("Someone types at the server with nc. Every mistake gets an ERROR line that says what was wrong, and the connection stays open.")
+            .raw(
+                "someone",
+                &[
+                    "HELLO",
+                    "START",
+                    "START 0",
+                    "START 42 43",
+                    "START forty-two",
+                    "START 4294967296",
+                    "STATUS -1",
+                    "PRESENT 042191010",
+                    "PRESENT 04219-1010 42",
+                    "PRESENT 123456789012345678901234567890123 42",
+                    "END 7",
+                ],
+            )
+            .note("Verbs may be lower-case, extra spaces are fine, leading zeros in a class are read as the number, and a blank line gets no answer.")
+            .raw(
+                "someone",
+                &["start 007", "  present   042191010   7", "", "status 7", "help"],
+            )
+            .note("A line over 256 bytes is the one mistake that ends the connection: the server cannot know where the next request starts.")
+            .raw("someone", &[too_long.as_str()])
+            .server_log()
+            .finish()
+    });
+}
+
+/// The teacher's interactive menu, driven by a script of typed lines.
+#[test]
+fn teacher_menu() {
+    every_lesson_says("teacher_menu", |server| {
+        Transcript::new(server)
+            .note("The teacher opens the menu: opens class 42, asks for help, mistypes a command, looks at the status, and quits.")
+            .run(
+                "teacher",
+                "teacher",
+                &[],
+                "start 42\nhelp\nstrat 7\nstatus 42\nquit\n",
+            )
+            .note("Help and the mistyped line never reached the server: the menu answered them itself. The server saw three requests: START, STATUS and the QUIT the menu sends when the teacher leaves.")
+            .server_log()
+            .note("A student answers.")
+            .run("student 042191010", "student", &["042191010", "42"], "")
+            .note("The teacher opens the menu again, looks, closes the roll call, and quits.")
+            .run("teacher", "teacher", &[], "status 42\nend 42\nend 42\nquit\n")
+            .finish()
+    });
+}
+
+/// Lesson 01 serves one connection at a time: a second client waits until
+/// the first one leaves.
+#[test]
+fn one_at_a_time() {
+    let transcript = Transcript::launch("lesson-01-blocking", &[])
+        .server_log()
+        .note("A teacher connects with nc, opens class 42, and stays connected.")
+        .raw("teacher", &["START 42"])
+        .server_log()
+        .note("A student answers with the student client. The teacher's connection is still open and lesson 01 serves one connection at a time, so the student's connection waits in the listen backlog: the server has not accepted it, and the student gets no answer.")
+        .run_in_background("student 042191010", "student", &["042191010", "42"])
+        .still_waiting("student 042191010")
+        .server_log()
+        .note("The teacher is still being served, and sees that nobody has answered.")
+        .raw("teacher", &["STATUS 42"])
+        .note("The teacher leaves. Only now does the server accept the student's connection, and the student's answer arrives.")
+        .raw("teacher", &["QUIT"])
+        .wait("student 042191010")
+        .server_log()
+        .finish();
+    snapshot("one_at_a_time", transcript);
+}
+
+/// Lesson 03 turns away a client over its connection limit.
+#[test]
+fn busy() {
+    let transcript = Transcript::launch("lesson-03-final", &["--max-connections", "2"])
+        .server_log()
+        .note("Two people connect with nc and stay connected: the server's limit of two connections is reached.")
+        .raw("ana", &["START 42"])
+        .raw("carla", &["PRESENT 042191010 42"])
+        .note("A third connection is over the limit. Before it sends anything, the server tells it so and hangs up.")
+        .hear("davi")
+        .note("The two connections already open carry on as if nothing had happened.")
+        .raw("carla", &["QUIT"])
+        .raw("ana", &["END 42", "QUIT"])
+        .server_log()
+        .finish();
+    snapshot("busy", transcript);
+}
+
+/// Lesson 03 with a teacher key: teachers must prove who they are.
+#[test]
+fn forbidden() {
+    let transcript = Transcript::launch("lesson-03-final", &["--teacher-key", "s3cret"])
+        .await_log("teachers must send AUTH")
+        .server_log()
+        .note("A teacher who does not give the key is refused.")
+        .run("teacher", "teacher", &["start", "42"], "")
+        .note("On a raw connection: a wrong key is refused, and so is START until the right key has been sent on this connection.")
+        .raw(
+            "someone",
+            &["AUTH guess", "START 42", "AUTH s3cret", "START 42", "QUIT"],
+        )
+        .note("Students need no key.")
+        .run("student 042191010", "student", &["042191010", "42"], "")
+        .note("The teacher client sends the key given with --key (or in the environment variable CHAMADA_TEACHER_KEY) before its command.")
+        .run("teacher", "teacher", &["--key", "s3cret", "end", "42"], "")
+        .finish();
+    snapshot("forbidden", transcript);
+}
+
+/// Lesson 03 stops gracefully on SIGTERM: open connections get a last word,
+/// and the roll calls still open are printed, so no presence is lost.
+#[cfg(unix)]
+#[test]
+fn shutdown() {
+    let transcript = Transcript::launch("lesson-03-final", &[])
+        .note("Two roll calls are open, and students have answered both.")
+        .run("teacher ana", "teacher", &["start", "42"], "")
+        .run("teacher bruno", "teacher", &["start", "7"], "")
+        .run("student 042191010", "student", &["042191010", "42"], "")
+        .run("student 205182055", "student", &["205182055", "7"], "")
+        .note("One more student answers with nc, and stays connected.")
+        .raw("student 199876543", &["PRESENT 199876543 42"])
+        .skip_server_log()
+        .note("Nobody has ended the roll calls when the server is stopped with SIGTERM (Ctrl-C does the same).")
+        .terminate("admin")
+        .note("The connection still open gets the server's last word.")
+        .hear("student 199876543")
+        .server_exits(0)
+        .note("The server's log ends with every roll call still open, each as the STATUS line a teacher would have seen: nobody's presence is lost. (The log also says `shutting down: ...`, left out here because where it falls among these lines depends on thread timing.)")
+        .server_log_except(&["shutting down"])
+        .finish();
+    snapshot("shutdown", transcript);
+}
