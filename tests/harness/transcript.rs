@@ -74,9 +74,10 @@ pub struct Transcript {
     sockets: HashMap<String, Raw>,
     /// Client commands running in the background, by participant name.
     background: HashMap<String, Background>,
-    /// How many connections the steps so far have opened, and closed. Each
-    /// step waits until the server's log agrees (see [`Transcript::settle`]).
+    /// How many connections the steps so far have opened. Each step waits
+    /// until the server's log agrees (see [`Transcript::settle`]).
     opened: usize,
+    /// How many of them have been closed, by either side.
     closed: usize,
     /// The server's exit status, once it has exited, until it is shown.
     exit_to_show: Option<i32>,
@@ -208,7 +209,7 @@ impl Transcript {
     /// did close it.
     pub fn raw(&mut self, who: &str, lines: &[&str]) -> &mut Self {
         let mut shown = vec![self.raw_header(who)];
-        for line in lines {
+        for (sent, line) in lines.iter().enumerate() {
             shown.push(format!("> {}", shorten(line)));
             let socket = self.socket(who);
             socket.send(format!("{line}\n"));
@@ -216,6 +217,8 @@ impl Transcript {
                 let response = socket.line();
                 shown.push(format!("< {response}"));
                 if closes_connection(&response) {
+                    let unsent = &lines[sent + 1..];
+                    assert!(unsent.is_empty(), "{who} cannot send {unsent:?}: closed");
                     self.expect_closed(who, &mut shown);
                     break;
                 }
