@@ -59,6 +59,7 @@ impl Connections {
         self.lock().by_id.len()
     }
 
+    // ANCHOR: admit
     /// Takes a place for `stream`, or returns `None` if the server is full.
     pub fn admit(self: &Arc<Self>, stream: &TcpStream) -> Option<Admission> {
         let mut open = self.lock();
@@ -74,7 +75,9 @@ impl Connections {
             id,
         })
     }
+    // ANCHOR_END: admit
 
+    // ANCHOR: close_all
     /// Waits up to `grace` for every connection to close by itself, then
     /// closes the sockets of the ones still open, which makes their
     /// threads' blocked reads and writes fail at once.
@@ -88,11 +91,14 @@ impl Connections {
             let _ = socket.shutdown(Direction::Both);
         }
     }
+    // ANCHOR_END: close_all
 }
 
+// ANCHOR: release
 impl Drop for Admission {
     fn drop(&mut self) {
         self.connections.lock().by_id.remove(&self.id);
         self.connections.closed.notify_all();
     }
 }
+// ANCHOR_END: release

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+// ANCHOR: signal
 /// A cheap, cloneable handle to one server's shutdown signal.
 #[derive(Clone, Default)]
 pub struct Shutdown {
@@ -24,6 +25,7 @@ struct Signal {
     /// The address the accept loop listens on, so that `begin` can wake it.
     listening_on: OnceLock<SocketAddr>,
 }
+// ANCHOR_END: signal
 
 impl Shutdown {
     /// A signal that has not been given yet.
@@ -50,6 +52,7 @@ impl Shutdown {
         // ANCHOR_END: wake
     }
 
+    // ANCHOR: watch
     /// Tells the signal which address to poke to wake the accept loop.
     pub(crate) fn watch(&self, addr: SocketAddr) {
         let _ = self.inner.listening_on.set(addr);
@@ -60,6 +63,7 @@ impl Shutdown {
             wake(addr);
         }
     }
+    // ANCHOR_END: watch
 }
 
 /// Connects to our own listener at `addr`, which makes its `accept` return.
