@@ -251,9 +251,7 @@ impl Session {
         }
         match Response::parse(&line).map_err(ClientError::Garbled)? {
             Response::Authorized => Ok(()),
-            _ => Err(ClientError::Garbled(format!(
-                "the server refused the teacher key: {line}"
-            ))),
+            _ => Err(ClientError::KeyRefused),
         }
     }
 

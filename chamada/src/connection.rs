@@ -126,6 +126,7 @@ fn exchange(stream: &TcpStream, handler: &mut impl Handler) -> (Ending, usize) {
                 return (Ending::Failed(error), answered);
             }
             if response.closes_connection() {
+                hang_up(stream);
                 return (Ending::Closed(response), answered);
             }
         }
@@ -162,6 +163,20 @@ fn send(mut stream: &TcpStream, response: &Response) -> io::Result<()> {
     stream.write_all(line.as_bytes())
 }
 // ANCHOR_END: send
+
+/// Closes a connection the server chose to end, so that its last response
+/// arrives. Closing a socket that still has unread input makes the system
+/// send a reset (RST) instead of a normal end (FIN), and on some systems a
+/// reset makes the client throw away what it had not read yet: our error
+/// line. So: say we are done writing, read and discard what the client is
+/// still sending (a bounded amount, for a bounded time), then close.
+fn hang_up(stream: &TcpStream) {
+    use std::io::Read;
+    const DRAIN_LIMIT: u64 = 64 * 1024;
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+    let _ = io::copy(&mut stream.take(DRAIN_LIMIT), &mut io::sink());
+}
 
 /// A read that gave up because of the socket's read timeout. Unix reports
 /// it as `WouldBlock`, Windows as `TimedOut`.

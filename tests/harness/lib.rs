@@ -38,8 +38,9 @@ pub const CLOCK_STEP: &str = "3";
 /// The path of one of the workspace's binaries, built on first use.
 ///
 /// `cargo test` builds only the binaries of packages that have tests of
-/// their own, so the harness asks cargo to build all of them, once per
-/// test program. When they are up to date this takes a fraction of a second.
+/// their own, so the harness asks cargo to build the servers and clients,
+/// once per test program. When they are up to date this takes a fraction
+/// of a second.
 pub fn binary(name: &str) -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     let dir = BUILT.get_or_init(|| {
@@ -50,7 +51,10 @@ pub fn binary(name: &str) -> PathBuf {
             .and_then(|deps| deps.parent())
             .expect("target/<profile>/deps");
         let mut cargo = Command::new(env!("CARGO"));
-        cargo.args(["build", "--quiet", "--workspace", "--bins"]);
+        cargo.args(["build", "--quiet", "--bins"]);
+        for package in ["chamada"].iter().chain(&LESSONS) {
+            cargo.args(["--package", package]);
+        }
         if profile_dir.ends_with("release") {
             cargo.arg("--release");
         }
