@@ -17,6 +17,7 @@
 use harness::transcript::Transcript;
 use harness::{Server, LESSONS};
 
+// ANCHOR: every_lesson_says
 /// Plays `scenario` against every lesson and checks that each gives the
 /// snapshot `name`. insta's `allow_duplicates!` lets one test assert the same
 /// snapshot several times, and fails if two lessons disagree, showing the
@@ -31,6 +32,7 @@ fn every_lesson_says(name: &str, scenario: fn(Server) -> String) {
         }
     }
 }
+// ANCHOR_END: every_lesson_says
 
 /// Asserts a transcript that only one lesson plays.
 fn snapshot(name: &str, transcript: String) {
@@ -146,6 +148,7 @@ fn teacher_menu() {
     });
 }
 
+// ANCHOR: one_at_a_time
 /// Lesson 01 serves one connection at a time: a second client waits until
 /// the first one leaves.
 #[test]
@@ -168,6 +171,7 @@ fn one_at_a_time() {
         .finish();
     snapshot("one_at_a_time", transcript);
 }
+// ANCHOR_END: one_at_a_time
 
 /// Lesson 03 turns away a client over its connection limit.
 #[test]

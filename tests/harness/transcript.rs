@@ -162,6 +162,7 @@ impl Transcript {
         self
     }
 
+    // ANCHOR: still_waiting
     /// Checks that `who`'s background command has not finished (it has had
     /// no answer), and says so.
     pub fn still_waiting(&mut self, who: &str) -> &mut Self {
@@ -184,6 +185,7 @@ impl Transcript {
         }
         self
     }
+    // ANCHOR_END: still_waiting
 
     /// Waits for `who`'s background command to finish, and shows what it
     /// printed.
@@ -423,6 +425,7 @@ impl Transcript {
         }
     }
 
+    // ANCHOR: settle
     /// Waits until the server's log shows every connection the steps so far
     /// have opened and closed. A connection appears as `ADDR connected` or
     /// `ADDR turned away: ...`, and leaves as `ADDR disconnected after ...`
@@ -437,6 +440,7 @@ impl Transcript {
             arrived >= opened && left >= closed
         });
     }
+    // ANCHOR_END: settle
 
     /// Waits until `ready` holds for the server's log.
     fn wait_until(&self, ready: impl Fn(&[String]) -> bool) {
@@ -450,6 +454,7 @@ impl Transcript {
         }
     }
 
+    // ANCHOR: normalise
     /// Replaces the ports that vary from run to run: the server's by 5050,
     /// each client's by a label given in order of first appearance in `log`.
     fn normalise(&self, text: &str, log: &[String]) -> String {
@@ -462,6 +467,7 @@ impl Transcript {
         }
         replace_loopback_ports(text, |port| labels.get(&port).copied())
     }
+    // ANCHOR_END: normalise
 }
 
 /// A command line as a person would type it (quoting what needs quotes).
