@@ -59,6 +59,7 @@ fn roll_calls() -> RollCalls {
     RollCalls::new(Clock::System)
 }
 
+// ANCHOR: idle_test
 #[test]
 fn idle_timeout_frees_lesson_01s_only_place() {
     let (listener, addr) = listener();
@@ -77,6 +78,7 @@ fn idle_timeout_frees_lesson_01s_only_place() {
     drop(teacher);
     server.join().unwrap();
 }
+// ANCHOR_END: idle_test
 
 #[test]
 fn budget_ends_a_connection_after_its_commands() {
@@ -99,6 +101,7 @@ fn budget_ends_a_connection_after_its_commands() {
     server.join().unwrap();
 }
 
+// ANCHOR: sixteen
 /// 16 clients at once, one class each: every presence is recorded in the
 /// right class, whatever shares a lock with what.
 fn sixteen_concurrent_clients(addr: SocketAddr) {
@@ -126,6 +129,7 @@ fn sixteen_concurrent_clients(addr: SocketAddr) {
         assert_eq!(count, students);
     }
 }
+// ANCHOR_END: sixteen
 
 #[test]
 fn shards_serve_sixteen_concurrent_clients() {
