@@ -85,6 +85,7 @@ pub struct Client {
 }
 
 impl Client {
+    // ANCHOR: connect
     /// Connects to `server` (`HOST:PORT`, or just `HOST` for port 5050).
     pub fn connect(server: &str) -> Result<Client, ClientError> {
         let unreachable = |reason: String| ClientError::Unreachable {
@@ -110,6 +111,7 @@ impl Client {
         }
         Err(unreachable(reason))
     }
+    // ANCHOR_END: connect
 
     /// Uses an already connected socket.
     pub fn over(stream: TcpStream) -> io::Result<Client> {
@@ -119,6 +121,7 @@ impl Client {
         })
     }
 
+    // ANCHOR: send
     /// Sends one request and returns the response line, as sent.
     pub fn send(&mut self, request: &Request) -> Result<String, ClientError> {
         self.requests.write_all(format!("{request}\n").as_bytes())?;
@@ -129,6 +132,7 @@ impl Client {
         let line = line.trim_end_matches(['\r', '\n']);
         Ok(line.to_owned())
     }
+    // ANCHOR_END: send
 
     /// Sends one request and reads the response.
     pub fn ask(&mut self, request: &Request) -> Result<Response, ClientError> {

@@ -10,9 +10,12 @@
 
 use std::io::{self, BufRead, BufReader, Read};
 
+// ANCHOR: max_line
 /// The longest request line the protocol accepts, `\n` included.
 pub const MAX_LINE: usize = 256;
+// ANCHOR_END: max_line
 
+// ANCHOR: frame
 /// One unit cut from the stream.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Frame {
@@ -24,7 +27,9 @@ pub enum Frame {
     /// be trusted to be in step, so the server closes the connection.
     TooLong,
 }
+// ANCHOR_END: frame
 
+// ANCHOR: line_reader
 /// Reads [`Frame`]s from a byte stream.
 #[derive(Debug)]
 pub struct LineReader<R> {
@@ -35,6 +40,7 @@ pub struct LineReader<R> {
     /// arrives in pieces, with pauses between them, is still read whole.
     line: Vec<u8>,
 }
+// ANCHOR_END: line_reader
 
 impl<R: Read> LineReader<R> {
     /// Starts reading `input`.
@@ -45,6 +51,7 @@ impl<R: Read> LineReader<R> {
         }
     }
 
+    // ANCHOR: read_frame
     /// Waits for the next frame.
     ///
     /// Returns `Ok(None)` when the stream ends; an unfinished last line is
@@ -72,8 +79,10 @@ impl<R: Read> LineReader<R> {
             Ok(None)
         }
     }
+    // ANCHOR_END: read_frame
 }
 
+// ANCHOR: decode
 /// Turns a line's bytes (ending in `\n`) into a frame.
 fn decode(bytes: &[u8]) -> Frame {
     let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
@@ -84,6 +93,7 @@ fn decode(bytes: &[u8]) -> Frame {
         Err(_) => Frame::NotUtf8,
     }
 }
+// ANCHOR_END: decode
 
 #[cfg(test)]
 mod tests {
@@ -98,6 +108,7 @@ mod tests {
         Frame::Line(text.to_owned())
     }
 
+    // ANCHOR: test_several_lines
     #[test]
     fn several_lines_in_one_read_come_out_one_at_a_time() {
         assert_eq!(
@@ -105,6 +116,7 @@ mod tests {
             [line("START 1"), line("END 1"), line(""), line("HELP")]
         );
     }
+    // ANCHOR_END: test_several_lines
 
     #[test]
     fn crlf_and_lf_are_both_line_endings() {
@@ -140,6 +152,7 @@ mod tests {
         assert_eq!(frames(too_long.as_bytes())[0], Frame::TooLong);
     }
 
+    // ANCHOR: test_huge_line
     #[test]
     fn a_huge_line_is_refused_after_reading_only_the_limit() {
         let mut huge = std::io::Cursor::new(vec![b'x'; 10 * MAX_LINE]);
@@ -148,6 +161,7 @@ mod tests {
         assert!(reader.line.capacity() <= MAX_LINE);
         assert!(huge.position() as usize <= 2 * MAX_LINE);
     }
+    // ANCHOR_END: test_huge_line
 
     /// A reader that hands out its bytes in small pieces, with a timeout
     /// error between pieces, like a slow client on a socket with a read timeout.
