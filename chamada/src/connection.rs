@@ -156,14 +156,12 @@ fn respond(frame: Frame, handler: &mut impl Handler) -> Option<Response> {
 }
 
 // ANCHOR: send
-// ANCHOR: send
 /// Writes one response line in a single `write_all`, so it leaves in one
 /// piece rather than as a header and a tail.
 fn send(mut stream: &TcpStream, response: &Response) -> io::Result<()> {
     let line = format!("{response}\n");
     stream.write_all(line.as_bytes())
 }
-// ANCHOR_END: send
 // ANCHOR_END: send
 
 /// Closes a connection the server chose to end, so that its last response
