@@ -48,6 +48,7 @@ pub enum ClientError {
     KeyRefused,
 }
 
+// ANCHOR: client_errors
 impl fmt::Display for ClientError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -67,6 +68,7 @@ impl fmt::Display for ClientError {
         }
     }
 }
+// ANCHOR_END: client_errors
 
 impl From<io::Error> for ClientError {
     fn from(error: io::Error) -> ClientError {

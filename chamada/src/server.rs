@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 use crate::clock::Clock;
 use crate::rollcall::RollCalls;
 
+// ANCHOR: bind_option
 /// The address servers and clients use when told nothing else. 5050 is the
 /// port the original Python assignment used.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:5050";
@@ -22,6 +23,7 @@ pub struct ServerArgs {
     #[arg(long, value_name = "ADDR", default_value = DEFAULT_ADDR)]
     pub bind: SocketAddr,
 }
+// ANCHOR_END: bind_option
 
 /// Why a server could not start, as a sentence saying what to do.
 ///
@@ -36,6 +38,7 @@ impl fmt::Debug for StartupError {
 }
 
 impl StartupError {
+    // ANCHOR: cannot_listen
     /// Explains a failed `bind`, with the usual cause and its cure.
     pub fn cannot_listen(addr: SocketAddr, error: io::Error) -> StartupError {
         let advice = match error.kind() {
@@ -57,6 +60,7 @@ impl StartupError {
         };
         StartupError(format!("cannot listen on {addr}: {error}. {advice}"))
     }
+    // ANCHOR_END: cannot_listen
 }
 
 /// The roll calls a server starts with: none open, and the clock the
