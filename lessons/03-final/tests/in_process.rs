@@ -61,19 +61,37 @@ fn start_with(config: Config, shutdown: Shutdown) -> Running {
 
 impl Running {
     /// Begins the shutdown, as Ctrl-C would, and returns the roll calls
-    /// `run` hands back; fails if `run` takes longer than [`RETURN_BOUND`].
-    fn stop(&self) -> RollCalls {
+    /// `run` hands back and how long it took to return; fails if that is
+    /// longer than [`RETURN_BOUND`].
+    fn stop(&self) -> (RollCalls, Duration) {
         let begun = Instant::now();
         self.shutdown.begin();
-        self.finished
+        let roll_calls = self
+            .finished
             .recv_timeout(RETURN_BOUND)
             .unwrap_or_else(|_| {
-                panic!(
-                    "run did not return within {RETURN_BOUND:?} of shutdown (grace {GRACE:?}); \
-                 begin() itself took {:?}",
-                    begun.elapsed()
-                )
-            })
+                panic!("run did not return within {RETURN_BOUND:?} of shutdown (grace {GRACE:?})")
+            });
+        (roll_calls, begun.elapsed())
+    }
+}
+
+/// Checks that an idle connection was told `ERROR shutdown`, then closed.
+///
+/// One exception: a machine too busy to run the connection's thread within
+/// the grace period (CI runners, other tests) gets its socket closed without
+/// a word. Then the shutdown must have lasted at least the grace period;
+/// closing early without the notice is a failure.
+fn check_told_of_shutdown(client: &mut Client, shutdown_took: Duration) {
+    match client.line() {
+        Some(notice) => {
+            assert!(is_error(&notice, ErrorCode::Shutdown), "{notice}");
+            assert_eq!(client.line(), None, "closed after ERROR shutdown");
+        }
+        None => assert!(
+            shutdown_took >= GRACE,
+            "closed without ERROR shutdown after only {shutdown_took:?}"
+        ),
     }
 }
 
@@ -234,15 +252,18 @@ fn every_answered_presence_is_still_open_after_the_shutdown() {
             .expect("every student gets answers before the shutdown");
     }
 
-    let roll_calls = server.stop();
+    let (roll_calls, shutdown_took) = server.stop();
     let still_open = students_by_class(&roll_calls.still_open());
     assert_eq!(
         still_open.keys().copied().collect::<Vec<_>>(),
         CLASSES,
         "both roll calls are still open"
     );
+    let mut told = 0;
     for (client, student) in students.into_iter().enumerate() {
         let lines = student.join().expect("the student thread ends");
+        let last = lines.last();
+        told += usize::from(last.is_some_and(|line| is_error(line, ErrorCode::Shutdown)));
         let presences = answered(&lines, |n| format!("c{client}n{n}"));
         assert!(presences.len() >= ANSWERS_BEFORE_SHUTDOWN, "{lines:#?}");
         for (class, name) in presences {
@@ -252,8 +273,10 @@ fn every_answered_presence_is_still_open_after_the_shutdown() {
             );
         }
     }
-    // The teacher's idle connection was told why it is being closed.
-    assert!(is_error(&teacher.line().unwrap(), ErrorCode::Shutdown));
+    // A busy student is told right after its next answer, grace or not.
+    assert!(told > 0, "no student was told ERROR shutdown");
+    // The teacher's idle connection is told why it is being closed.
+    check_told_of_shutdown(&mut teacher, shutdown_took);
 }
 
 // ---------------------------------------------------------------------------
@@ -268,9 +291,8 @@ fn an_idle_client_is_told_and_does_not_hold_up_the_shutdown() {
         "served before idling"
     );
 
-    server.stop();
-    assert!(is_error(&idle.line().unwrap(), ErrorCode::Shutdown));
-    assert_eq!(idle.line(), None, "closed after ERROR shutdown");
+    let (_, shutdown_took) = server.stop();
+    check_told_of_shutdown(&mut idle, shutdown_took);
 }
 
 #[test]

@@ -1,0 +1,544 @@
+//! # Lesson 03's protections, tested on the real server process
+//!
+//! What only the final lesson promises (PROTOCOL.md, "What each lesson
+//! implements"): a connection limit (`busy`), an idle timeout (`timeout`),
+//! a write timeout for clients that stop reading, a teacher key
+//! (`forbidden`), and a graceful shutdown (`shutdown`) that loses no
+//! recorded presence. Each test starts `lesson-03-final` with the options it
+//! needs and talks to it over loopback, waiting on events (a response, a log
+//! line, the process exiting) rather than on fixed sleeps, except where the
+//! passing of time is itself what is tested.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{self, BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use chamada::{ErrorCode, Response};
+use crossbeam_channel::{bounded, Receiver, Sender};
+use harness::{Raw, Server, WAIT};
+
+const LESSON: &str = "lesson-03-final";
+
+/// Reads a response line as a client would, failing on anything that is not
+/// a protocol response.
+fn parse(line: &str) -> Response {
+    Response::parse(line).unwrap_or_else(|why| panic!("not a response: {why}"))
+}
+
+/// True if `line` is `ERROR <code> ...`.
+fn is_error(line: &str, code: ErrorCode) -> bool {
+    matches!(parse(line), Response::Error { code: c, .. } if c == code)
+}
+
+/// A fresh connection that has been served once, so it is known to hold
+/// one of the server's places (and not to be waiting in the backlog).
+fn served(server: &Server) -> Raw {
+    let mut raw = server.connect();
+    assert!(raw.ask("HELP").starts_with("HELP "));
+    raw
+}
+
+// ---------------------------------------------------------------------------
+// The connection limit.
+
+/// How many times [`admitted`] tries.
+const ATTEMPTS: usize = 20;
+
+/// A connection that a server with a free place has admitted and served.
+///
+/// The server logs a client's leaving a moment before its thread frees the
+/// place, and nothing a client can see marks that moment; so right after
+/// the log line an attempt may still be turned away, and we try again.
+/// A place that is never freed fails after [`ATTEMPTS`] refusals.
+fn admitted(server: &Server) -> Raw {
+    for _ in 0..ATTEMPTS {
+        let mut raw = server.connect();
+        let answer = raw.ask("HELP");
+        if answer.starts_with("HELP ") {
+            return raw;
+        }
+        assert!(is_error(&answer, ErrorCode::Busy), "{answer}");
+    }
+    panic!("turned away {ATTEMPTS} times after a client left");
+}
+
+/// Says `QUIT` on `raw`, closes it, and waits until the server has logged
+/// its leaving.
+fn leave(server: &Server, mut raw: Raw) {
+    let peer = raw.socket().local_addr().unwrap();
+    assert_eq!(raw.ask("QUIT"), "BYE");
+    assert!(raw.is_closed());
+    // The server reads on until we close too (a lingering close), so close.
+    raw.close();
+    server.wait_for(&format!("{peer} disconnected"));
+}
+
+#[test]
+fn the_client_over_the_limit_is_told_busy_and_the_others_carry_on() {
+    let server = Server::start_with(LESSON, &["--max-connections", "4"], &[]);
+    let mut open: Vec<Raw> = (0..4).map(|_| served(&server)).collect();
+
+    // The fifth is told why, and hung up on. It sends nothing first: a
+    // request the server never reads would turn its hang-up into a reset.
+    let mut fifth = server.connect();
+    let busy = fifth.line();
+    assert!(is_error(&busy, ErrorCode::Busy), "{busy}");
+    assert!(busy.starts_with("ERROR busy "), "{busy}");
+    assert!(fifth.is_closed(), "the server hangs up after ERROR busy");
+    server.wait_for("turned away: already 4 connections");
+
+    for raw in &mut open {
+        assert!(raw.ask("HELP").starts_with("HELP "), "the four still work");
+    }
+
+    // Once a client has gone, its place is free again.
+    let leaving = open.pop().unwrap();
+    leave(&server, leaving);
+    open.push(admitted(&server));
+
+    // ...and the server is full again.
+    let mut sixth = server.connect();
+    assert!(is_error(&sixth.line(), ErrorCode::Busy));
+    assert!(sixth.is_closed());
+}
+
+// ---------------------------------------------------------------------------
+// The idle timeout.
+
+#[test]
+fn a_silent_client_times_out_and_a_talkative_one_does_not() {
+    let server = Server::start_with(LESSON, &["--idle-timeout", "1"], &[]);
+    let addr = server.addr();
+    // The talkative client runs alongside, on a thread of its own.
+    let talkative = thread::spawn(move || {
+        let mut raw = Raw::connect(addr);
+        // Here the passing of time is what is tested: a request every
+        // 300 ms for 1.5 s, each well inside the 1 s idle timeout.
+        for _ in 0..5 {
+            let answer = raw.ask("HELP");
+            assert!(
+                answer.starts_with("HELP "),
+                "timed out while talking: {answer}"
+            );
+            thread::sleep(Duration::from_millis(300));
+        }
+        assert!(raw.ask("HELP").starts_with("HELP "));
+    });
+
+    let mut silent = server.connect();
+    let peer = silent.socket().local_addr().unwrap();
+    let timeout = silent.line();
+    assert!(is_error(&timeout, ErrorCode::Timeout), "{timeout}");
+    assert!(timeout.starts_with("ERROR timeout "), "{timeout}");
+    assert!(
+        silent.is_closed(),
+        "the server hangs up after ERROR timeout"
+    );
+    let log = server.wait_for(&format!("{peer} disconnected"));
+    assert!(log.ends_with("closed by the server (timeout)"), "{log}");
+
+    talkative
+        .join()
+        .expect("the talkative client was served throughout");
+}
+
+// ---------------------------------------------------------------------------
+// A client that writes requests and never reads the responses.
+
+/// How long one write may make no progress before we call the connection
+/// stalled: every buffer between us and the server is full, and the server
+/// thread serving us is stuck writing a response nobody reads.
+const STALL: Duration = Duration::from_millis(200);
+
+/// A thread writing `HELP` requests as fast as the server takes them,
+/// reading nothing.
+struct Flooder {
+    /// Our end's address: the server's log names the connection by it.
+    addr: SocketAddr,
+    /// Told once, the first time a write makes no progress for [`STALL`].
+    stalled: Receiver<()>,
+    /// Set to make the thread stop writing.
+    stop: Arc<AtomicBool>,
+    /// Ends on `stop`, when the server hangs up, or after [`WAIT`].
+    thread: JoinHandle<()>,
+}
+
+impl Flooder {
+    fn start(server: SocketAddr) -> Flooder {
+        let stream = TcpStream::connect(server).expect("the server accepts connections");
+        stream.set_write_timeout(Some(STALL)).unwrap();
+        let addr = stream.local_addr().unwrap();
+        let (tell, stalled) = bounded(1);
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
+        let thread = thread::spawn(move || flood(stream, &tell, &stopped));
+        Flooder {
+            addr,
+            stalled,
+            stop,
+            thread,
+        }
+    }
+
+    fn wait_until_stalled(&self) {
+        self.stalled
+            .recv_timeout(WAIT)
+            .expect("the connection stalls once the buffers are full");
+    }
+
+    fn stop(self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.thread.join().expect("the flooding thread ends");
+    }
+}
+
+/// Writes whole `HELP` lines until told to stop, the server hangs up, or
+/// [`WAIT`] passes.
+fn flood(mut stream: TcpStream, stalled: &Sender<()>, stop: &AtomicBool) {
+    let requests = "HELP\n".repeat(1000).into_bytes();
+    // Where the next write starts, so that a partial write never breaks a line.
+    let mut at = 0;
+    let deadline = Instant::now() + WAIT;
+    while !stop.load(Ordering::SeqCst) && Instant::now() < deadline {
+        match stream.write(&requests[at..]) {
+            Ok(written) => at = (at + written) % requests.len(),
+            Err(error) if is_timeout(&error) => {
+                let _ = stalled.try_send(());
+            }
+            Err(_) => return, // the server hung up
+        }
+    }
+}
+
+/// A read or write that gave up because of the socket's timeout.
+fn is_timeout(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+#[test]
+fn a_client_that_never_reads_does_not_hold_up_the_others() {
+    // The default write timeout (10 s) keeps the flooder's thread stuck for
+    // the whole test.
+    let server = Server::start(LESSON);
+    let flooder = Flooder::start(server.addr());
+    flooder.wait_until_stalled();
+
+    // Every answer arrives within the harness's bound (`Raw::line`).
+    let mut teacher = served(&server);
+    assert!(teacher.ask("START 9").starts_with("STARTED 9 "));
+    let students: Vec<Raw> = (0..3).map(|_| server.connect()).collect();
+    for (n, mut student) in students.into_iter().enumerate() {
+        let answer = student.ask(&format!("PRESENT s{n} 9"));
+        assert!(answer.starts_with("PRESENCE 9 "), "{answer}");
+    }
+    assert!(teacher.ask("END 9").starts_with("ENDED 9 "));
+    let still_there = format!("{} disconnected", flooder.addr);
+    assert!(!server.log().iter().any(|line| line.contains(&still_there)));
+    flooder.stop();
+}
+
+#[test]
+fn a_client_that_never_reads_is_dropped_after_the_write_timeout() {
+    let server = Server::start_with(LESSON, &["--write-timeout", "1"], &[]);
+    let flooder = Flooder::start(server.addr());
+    flooder.wait_until_stalled();
+    server.wait_for(&format!("{} disconnected", flooder.addr));
+    // Everyone else is still served.
+    served(&server);
+    flooder.stop();
+}
+
+// ---------------------------------------------------------------------------
+// The teacher key.
+
+/// The key the tests give the server; it must never show up in its log.
+const KEY: &str = "s3cret";
+
+/// A whole teacher-key session against a server that has [`KEY`], then a
+/// check that the key never appears in anything the server printed.
+fn the_key_guards_teacher_requests(server: Server) {
+    let mut teacher = server.connect();
+    for request in ["START 5", "END 5", "STATUS 5"] {
+        let answer = teacher.ask(request);
+        assert!(
+            is_error(&answer, ErrorCode::Forbidden),
+            "{request}: {answer}"
+        );
+    }
+    // Students need no key (class 5 is not open, hence PRESENCE 0).
+    assert!(teacher.ask("PRESENT s1 5").starts_with("PRESENCE 0 "));
+    let wrong = teacher.ask("AUTH s3creT");
+    assert!(is_error(&wrong, ErrorCode::Forbidden), "{wrong}");
+    assert!(is_error(&teacher.ask("START 5"), ErrorCode::Forbidden));
+
+    assert_eq!(teacher.ask(&format!("AUTH {KEY}")), "AUTHORIZED");
+    assert!(teacher.ask("START 5").starts_with("STARTED 5 "));
+    assert!(teacher.ask("PRESENT s1 5").starts_with("PRESENCE 5 "));
+    assert!(teacher.ask("STATUS 5").ends_with(" 1 s1"));
+
+    // Being a teacher belongs to the connection, not to the client.
+    let mut next = server.connect();
+    assert!(is_error(&next.ask("STATUS 5"), ErrorCode::Forbidden));
+    assert!(next.ask("PRESENT s2 5").starts_with("PRESENCE 5 "));
+    for raw in [teacher, next] {
+        leave(&server, raw);
+    }
+
+    let log = finished_log(server);
+    assert!(
+        log.iter().any(|line| line.contains("teacher key")),
+        "the log says a key is needed: {log:#?}"
+    );
+    let leaks: Vec<&String> = log.iter().filter(|line| line.contains(KEY)).collect();
+    assert!(leaks.is_empty(), "the key is in the log: {leaks:#?}");
+}
+
+/// Everything the server printed, to its very end: a signal stops it, so
+/// the shutdown report is checked too.
+#[cfg(unix)]
+fn finished_log(server: Server) -> Vec<String> {
+    signal(server.pid(), "TERM");
+    let (code, log) = server.wait_exit();
+    assert_eq!(code, Some(0), "{log:#?}");
+    log
+}
+
+/// Everything the server has printed so far (no signals to stop it here).
+#[cfg(not(unix))]
+fn finished_log(server: Server) -> Vec<String> {
+    server.log()
+}
+
+#[test]
+fn a_teacher_key_given_on_the_command_line_guards_teacher_requests() {
+    let server = Server::start_with(LESSON, &["--teacher-key", KEY], &[]);
+    the_key_guards_teacher_requests(server);
+}
+
+#[test]
+fn a_teacher_key_given_in_the_environment_guards_teacher_requests() {
+    let server = Server::start_with(LESSON, &[], &[("CHAMADA_TEACHER_KEY", KEY)]);
+    the_key_guards_teacher_requests(server);
+}
+
+#[test]
+fn without_a_teacher_key_any_auth_is_authorized() {
+    let server = Server::start(LESSON);
+    let mut teacher = server.connect();
+    assert!(teacher.ask("START 5").starts_with("STARTED 5 "));
+    assert_eq!(teacher.ask("AUTH anything"), "AUTHORIZED");
+    assert_eq!(teacher.ask(&format!("AUTH {KEY}")), "AUTHORIZED");
+    assert!(teacher.ask("END 5").starts_with("ENDED 5 "));
+}
+
+// ---------------------------------------------------------------------------
+// Graceful shutdown by signal.
+
+/// Sends `SIG<name>` to a process, as `kill -<name> <pid>` does.
+#[cfg(unix)]
+fn signal(pid: u32, name: &str) {
+    let status = std::process::Command::new("kill")
+        .args([&format!("-{name}"), &pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success(), "kill -{name} {pid} failed");
+}
+
+/// The two roll calls the students answer in the shutdown test.
+const CLASSES: [u32; 2] = [101, 202];
+/// How many students answer at once.
+const STUDENTS: usize = 16;
+/// How many answers each student gets before the signal is sent.
+const ANSWERS_BEFORE_SIGNAL: usize = 3;
+
+/// One student's connection: answers the roll call of `class` over and
+/// over, with a new student number each time, until the server hangs up.
+/// Says so on `ready` once a few answers have come back. Returns every
+/// line received, each checked to be whole.
+fn keep_answering(addr: SocketAddr, client: usize, class: u32, ready: Sender<()>) -> Vec<String> {
+    let mut stream = TcpStream::connect(addr).expect("the server accepts connections");
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut lines = Vec::new();
+    for n in 0.. {
+        let request = format!("PRESENT c{client}n{n} {class}\n");
+        if stream.write_all(request.as_bytes()).is_err() {
+            break;
+        }
+        let Some(line) = whole_line(&mut reader) else {
+            break;
+        };
+        let last = is_error(&line, ErrorCode::Shutdown);
+        lines.push(line);
+        if lines.len() == ANSWERS_BEFORE_SIGNAL {
+            let _ = ready.send(());
+        }
+        if last {
+            assert_eq!(whole_line(&mut reader), None, "a line after ERROR shutdown");
+            break;
+        }
+    }
+    lines
+}
+
+/// The next response line without its `\n`, or `None` once the server has
+/// hung up (end of stream or reset). A line cut short fails the test.
+fn whole_line(reader: &mut impl BufRead) -> Option<String> {
+    let mut line = String::new();
+    match reader.read_line(&mut line) {
+        Ok(0) => None,
+        Ok(_) => match line.strip_suffix('\n') {
+            Some(whole) => Some(whole.to_owned()),
+            None => panic!("a partial line: {line:?}"),
+        },
+        Err(error) if is_timeout(&error) => panic!("no response within {WAIT:?}"),
+        Err(_) => None,
+    }
+}
+
+/// The (class, student) of every `PRESENCE` that named an open class.
+/// Every line must be `PRESENCE` for an open class, except that the last
+/// may be `ERROR shutdown`.
+fn answered(client: usize, lines: &[String]) -> Vec<(u32, String)> {
+    let mut presences = Vec::new();
+    for (n, line) in lines.iter().enumerate() {
+        match parse(line) {
+            Response::Presence {
+                class: Some(class), ..
+            } => presences.push((class.get(), format!("c{client}n{n}"))),
+            Response::Error {
+                code: ErrorCode::Shutdown,
+                ..
+            } if n + 1 == lines.len() => {}
+            other => panic!("unexpected {other:?} in {lines:#?}"),
+        }
+    }
+    presences
+}
+
+/// The lists the server printed after "still open at shutdown", by class.
+fn printed_still_open(log: &[String]) -> BTreeMap<u32, BTreeSet<String>> {
+    let report = log
+        .iter()
+        .position(|line| line.ends_with("still open at shutdown"))
+        .unwrap_or_else(|| panic!("no shutdown report in {log:#?}"));
+    log[report + 1..]
+        .iter()
+        .map(|line| match parse(line) {
+            Response::Status {
+                class, students, ..
+            } => (
+                class.get(),
+                students.iter().map(|s| s.to_string()).collect(),
+            ),
+            other => panic!("{other:?} after the shutdown report"),
+        })
+        .collect()
+}
+
+/// The server's grace period (`lesson_03_final::GRACE`): how long shutdown
+/// lets open connections finish before it closes their sockets.
+const GRACE: Duration = Duration::from_secs(1);
+
+/// Checks that an idle connection was told `ERROR shutdown`, then closed.
+///
+/// One exception: a machine too busy to run the connection's thread within
+/// the grace period (CI runners, other tests) gets its socket closed without
+/// a word. Then the shutdown must have lasted at least the grace period;
+/// closing early without the notice is a failure.
+fn check_told_of_shutdown(raw: &mut Raw, shutdown_took: Duration, log: &[String]) {
+    match raw.try_line() {
+        Some(notice) => {
+            assert!(is_error(&notice, ErrorCode::Shutdown), "{notice}");
+            assert!(raw.is_closed(), "closed after ERROR shutdown");
+        }
+        None => assert!(
+            shutdown_took >= GRACE,
+            "closed without ERROR shutdown after only {shutdown_took:?}: {log:#?}"
+        ),
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_the_server_without_losing_an_answered_presence() {
+    let server = Server::start(LESSON);
+    let mut teacher = server.connect();
+    for class in CLASSES {
+        assert!(teacher
+            .ask(&format!("START {class}"))
+            .starts_with("STARTED "));
+    }
+    let (ready, all_ready) = bounded(STUDENTS);
+    let students: Vec<JoinHandle<Vec<String>>> = (0..STUDENTS)
+        .map(|client| {
+            let (addr, ready) = (server.addr(), ready.clone());
+            let class = CLASSES[client % CLASSES.len()];
+            thread::spawn(move || keep_answering(addr, client, class, ready))
+        })
+        .collect();
+    for _ in 0..STUDENTS {
+        all_ready
+            .recv_timeout(WAIT)
+            .expect("every student gets answers before the signal");
+    }
+
+    signal(server.pid(), "TERM");
+    let signalled = Instant::now();
+    let (code, log) = server.wait_exit(); // bounded by WAIT
+    let shutdown_took = signalled.elapsed();
+    assert_eq!(code, Some(0), "{log:#?}");
+    assert!(log
+        .iter()
+        .any(|line| line == "2 roll calls still open at shutdown"));
+    let still_open = printed_still_open(&log);
+    assert_eq!(still_open.keys().copied().collect::<Vec<_>>(), CLASSES);
+
+    let mut told = 0;
+    for (client, student) in students.into_iter().enumerate() {
+        let lines = student.join().expect("the student thread ends");
+        told += usize::from(
+            lines
+                .last()
+                .is_some_and(|line| is_error(line, ErrorCode::Shutdown)),
+        );
+        let presences = answered(client, &lines);
+        assert!(presences.len() >= ANSWERS_BEFORE_SIGNAL, "{lines:#?}");
+        for (class, name) in presences {
+            assert!(
+                still_open[&class].contains(&name),
+                "{name} was told PRESENCE {class} but is not in the printed list"
+            );
+        }
+    }
+    // A busy student is told right after its next answer, grace or not.
+    assert!(told > 0, "no student was told ERROR shutdown");
+    check_told_of_shutdown(&mut teacher, shutdown_took, &log);
+}
+
+#[cfg(unix)]
+#[test]
+fn sigint_is_the_same_graceful_shutdown() {
+    let server = Server::start(LESSON);
+    let mut teacher = served(&server);
+    assert!(teacher.ask("START 7").starts_with("STARTED 7 "));
+    assert!(teacher.ask("PRESENT s1 7").starts_with("PRESENCE 7 "));
+
+    signal(server.pid(), "INT");
+    let signalled = Instant::now();
+    let (code, log) = server.wait_exit();
+    check_told_of_shutdown(&mut teacher, signalled.elapsed(), &log);
+    assert_eq!(code, Some(0), "{log:#?}");
+    assert!(log
+        .iter()
+        .any(|line| line == "1 roll call still open at shutdown"));
+    let still_open = printed_still_open(&log);
+    assert_eq!(still_open[&7], BTreeSet::from(["s1".to_owned()]));
+}
