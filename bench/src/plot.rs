@@ -71,14 +71,16 @@ fn bounds(values: impl Iterator<Item = f64>) -> (f64, f64) {
 
 /// Draws every chart into `dir`; returns the files written.
 pub fn draw_all(results: &Results, dir: &Path) -> Result<Vec<String>, String> {
+    let mut connections: Vec<usize> = results.throughput.iter().map(|r| r.connections).collect();
+    connections.sort_unstable();
+    connections.dedup();
     let by_connections = |figure: fn(&crate::loadgen::Outcome) -> f64| {
         CONTENDERS
             .iter()
             .map(|c| {
-                let points = results
-                    .throughput
+                let points = connections
                     .iter()
-                    .filter(|run| run.server == c.name)
+                    .filter_map(|&n| crate::report::median_run(results, c.name, n))
                     .map(|run| (run.connections as f64, figure(&run.outcome)))
                     .collect();
                 (c.name, points)

@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use crate::scenarios::{Results, Role, CONTENDERS};
+use crate::scenarios::{Results, ThroughputRun, CONTENDERS};
 use crate::stats::micros;
 
 /// The baseline's name in the results.
@@ -80,7 +80,7 @@ fn header(first: &str) -> Vec<String> {
 pub fn table(results: &Results, connections: &[usize], sizes: &[u64]) -> String {
     let mut text = String::new();
     throughput_tables(results, connections, &mut text);
-    sweep_table(results, sizes, &mut text);
+    sweep_tables(results, sizes, &mut text);
     idle_table(results, &mut text);
     checks(results, &mut text);
     targets(results, connections, sizes, &mut text);
@@ -88,42 +88,73 @@ pub fn table(results: &Results, connections: &[usize], sizes: &[u64]) -> String 
 }
 
 /// A figure of a throughput run.
-type Figure = fn(&crate::loadgen::Outcome) -> f64;
+type Figure = fn(&ThroughputRun) -> f64;
+
+/// How a figure is written.
+type Format = fn(f64) -> String;
+
+fn one_decimal(value: f64) -> String {
+    format!("{value:.1}")
+}
+
+/// Of the repeated runs of `server` at `connections`, the one with the
+/// median throughput: its latencies are the ones shown.
+pub fn median_run<'a>(
+    results: &'a Results,
+    server: &str,
+    connections: usize,
+) -> Option<&'a ThroughputRun> {
+    let mut runs: Vec<&ThroughputRun> = results
+        .throughput
+        .iter()
+        .filter(|run| run.server == server && run.connections == connections)
+        .collect();
+    runs.sort_by(|a, b| a.outcome.throughput().total_cmp(&b.outcome.throughput()));
+    runs.get(runs.len().checked_sub(1)? / 2).copied()
+}
 
 fn throughput_tables(results: &Results, connections: &[usize], text: &mut String) {
-    let figures: [(&str, Figure); 4] = [
-        ("Throughput, requests/s (ratio to baseline)", |o| {
-            o.throughput()
-        }),
-        ("Latency p50, µs (ratio to baseline)", |o| {
-            micros(o.latencies.percentile(50.0))
-        }),
-        ("Latency p99, µs (ratio to baseline)", |o| {
-            micros(o.latencies.percentile(99.0))
-        }),
-        ("Latency max, µs (ratio to baseline)", |o| {
-            micros(o.latencies.max())
-        }),
+    let figures: [(&str, Figure, Format); 5] = [
+        (
+            "Throughput, requests/s (ratio to baseline)",
+            |r| r.outcome.throughput(),
+            thousands,
+        ),
+        (
+            "Server CPU time per request, µs (ratio to baseline)",
+            |r| r.server_cpu_us.unwrap_or(f64::NAN),
+            one_decimal,
+        ),
+        (
+            "Latency p50, µs (ratio to baseline)",
+            |r| micros(r.outcome.latencies.percentile(50.0)),
+            thousands,
+        ),
+        (
+            "Latency p99, µs (ratio to baseline)",
+            |r| micros(r.outcome.latencies.percentile(99.0)),
+            thousands,
+        ),
+        (
+            "Latency max, µs (ratio to baseline)",
+            |r| micros(r.outcome.latencies.max()),
+            thousands,
+        ),
     ];
-    for (title, figure) in figures {
-        let rows: Vec<Vec<String>> = connections
-            .iter()
-            .map(|&n| {
-                let value = |server: &str| {
-                    results
-                        .throughput
-                        .iter()
-                        .find(|run| run.server == server && run.connections == n)
-                        .map(|run| figure(&run.outcome))
-                };
-                let base = value(BASELINE);
-                std::iter::once(n.to_string())
-                    .chain(CONTENDERS.iter().map(|c| {
-                        value(c.name).map_or("-".into(), |v| with_ratio(v, base, thousands))
-                    }))
-                    .collect()
-            })
-            .collect();
+    for (title, figure, format) in figures {
+        let rows: Vec<Vec<String>> =
+            connections
+                .iter()
+                .map(|&n| {
+                    let value = |server: &str| median_run(results, server, n).map(figure);
+                    let base = value(BASELINE);
+                    std::iter::once(n.to_string())
+                        .chain(CONTENDERS.iter().map(|c| {
+                            value(c.name).map_or("-".into(), |v| with_ratio(v, base, format))
+                        }))
+                        .collect()
+                })
+                .collect();
         let _ = writeln!(text, "{title}");
         text.push_str(&grid(&header("connections"), &rows));
         text.push('\n');
@@ -131,14 +162,45 @@ fn throughput_tables(results: &Results, connections: &[usize], text: &mut String
 }
 
 fn sweep_value(results: &Results, server: &str, size: u64) -> Option<f64> {
+    sweep_figure(results, server, size, |p| Some(p.micros_per_request))
+}
+
+fn sweep_figure(results: &Results, server: &str, size: u64, figure: SweepFigure) -> Option<f64> {
     results
         .sweep
         .iter()
         .find(|p| p.server == server && p.class_size == size)
-        .map(|p| p.micros_per_request)
+        .and_then(figure)
 }
 
-fn sweep_table(results: &Results, sizes: &[u64], text: &mut String) {
+/// A figure of a class-size point.
+type SweepFigure = fn(&crate::scenarios::SweepPoint) -> Option<f64>;
+
+fn sweep_tables(results: &Results, sizes: &[u64], text: &mut String) {
+    let figures: [(&str, SweepFigure); 2] = [
+        (
+            "Class size: µs per request filling one class on one connection (ratio to baseline)",
+            |p| Some(p.micros_per_request),
+        ),
+        (
+            "Class size: server CPU time per request, µs (ratio to baseline)",
+            |p| p.server_cpu_us,
+        ),
+    ];
+    for (title, figure) in figures {
+        sweep_table(results, sizes, title, figure, text);
+    }
+}
+
+fn sweep_table(
+    results: &Results,
+    sizes: &[u64],
+    title: &str,
+    figure: SweepFigure,
+    text: &mut String,
+) {
+    let sweep_value =
+        |results: &Results, server: &str, size: u64| sweep_figure(results, server, size, figure);
     let mut rows: Vec<Vec<String>> = sizes
         .iter()
         .map(|&size| {
@@ -166,10 +228,7 @@ fn sweep_table(results: &Results, sizes: &[u64], text: &mut String) {
         .collect();
         rows.push(flatness);
     }
-    let _ = writeln!(
-        text,
-        "Class size: µs per request filling one class on one connection (ratio to baseline)"
-    );
+    let _ = writeln!(text, "{title}");
     text.push_str(&grid(&header("students"), &rows));
     text.push('\n');
 }
@@ -297,13 +356,8 @@ fn checks(results: &Results, text: &mut String) {
 /// Lesson 03's targets, each met or not.
 fn targets(results: &Results, connections: &[usize], sizes: &[u64], text: &mut String) {
     const LESSON: &str = "lesson-03-final";
-    let throughput = |server: &str, n: usize| {
-        results
-            .throughput
-            .iter()
-            .find(|r| r.server == server && r.connections == n)
-            .map(|r| r.outcome.throughput())
-    };
+    let throughput =
+        |server: &str, n: usize| median_run(results, server, n).map(|r| r.outcome.throughput());
     let _ = writeln!(text, "Targets for {LESSON}");
     for &n in connections.iter().filter(|&&n| n > 1) {
         let ratio = throughput(LESSON, n)
@@ -351,16 +405,28 @@ fn verdict(text: &mut String, what: &str, ratio: Option<f64>, met: impl Fn(f64) 
     };
 }
 
-/// The raw figures, one per line: `scenario,server,x,metric,value`, where
-/// `x` is the connection count, the class size or the idle connections.
+/// The raw figures, one per line: `scenario,server,x,run,metric,value`,
+/// where `x` is the connection count, the class size or the idle
+/// connections, and `run` numbers the repeats of a throughput run (the class
+/// sizes and idle figures are already summaries: run is 0).
 pub fn csv(results: &Results) -> String {
-    let mut text = String::from("scenario,server,x,metric,value\n");
-    let mut row = |scenario: &str, server: &str, x: u64, metric: &str, value: f64| {
-        let _ = writeln!(text, "{scenario},{server},{x},{metric},{value:.3}");
+    let mut text = String::from("scenario,server,x,run,metric,value\n");
+    let mut add = |scenario: &str, server: &str, x: u64, run: usize, metric: &str, value: f64| {
+        let _ = writeln!(text, "{scenario},{server},{x},{run},{metric},{value:.3}");
     };
     for run in &results.throughput {
         let o = &run.outcome;
         let n = run.connections as u64;
+        let mut row = |scenario: &str, server: &str, x: u64, metric: &str, value: f64| {
+            add(scenario, server, x, run.repeat, metric, value)
+        };
+        row(
+            "throughput",
+            run.server,
+            n,
+            "server_cpu_us_per_request",
+            run.server_cpu_us.unwrap_or(f64::NAN),
+        );
         row(
             "throughput",
             run.server,
@@ -411,8 +477,18 @@ pub fn csv(results: &Results) -> String {
             .map_or(f64::NAN, |c| f64::from(u8::from(c.passed())));
         row("throughput", run.server, n, "check_passed", passed);
     }
+    let mut row = |scenario: &str, server: &str, x: u64, metric: &str, value: f64| {
+        add(scenario, server, x, 0, metric, value)
+    };
     for point in &results.sweep {
         let size = point.class_size;
+        row(
+            "class_size",
+            point.server,
+            size,
+            "server_cpu_us_per_request",
+            point.server_cpu_us.unwrap_or(f64::NAN),
+        );
         row(
             "class_size",
             point.server,
@@ -459,13 +535,6 @@ pub fn csv(results: &Results) -> String {
         );
     }
     text
-}
-
-/// Whether a server's role allows a figure: used to label lesson 01 rows.
-pub fn serves_one_at_a_time(server: &str) -> bool {
-    CONTENDERS
-        .iter()
-        .any(|c| c.name == server && c.role == Role::OneAtATime)
 }
 
 #[cfg(test)]

@@ -80,6 +80,11 @@ pub struct Settings {
     /// requests were timed: small classes fill in milliseconds, and one
     /// such run is too short to trust.
     pub sweep_requests: u64,
+    /// How many times each throughput run and each class size is measured.
+    /// The machine is shared and noisy: the runs of all servers take turns
+    /// (baseline, 01, 02, 03, baseline, ...), and the median is reported, so
+    /// a burst of outside load cannot favour one server.
+    pub repeats: usize,
     /// How many idle connections to hold.
     pub idle_connections: usize,
     /// How long to hold them while measuring CPU use.
@@ -92,11 +97,12 @@ impl Settings {
         Settings {
             name: "full",
             connections: vec![1, 16, 64],
-            requests: 200_000,
+            requests: 60_000,
             time_limit: Duration::from_secs(15),
             classes: 4,
             class_sizes: vec![1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000],
-            sweep_requests: 32_000,
+            sweep_requests: 16_000,
+            repeats: 3,
             idle_connections: 1_000,
             idle_hold: Duration::from_secs(3),
         }
@@ -112,6 +118,7 @@ impl Settings {
             classes: 2,
             class_sizes: vec![1_000, 4_000],
             sweep_requests: 1_000,
+            repeats: 1,
             idle_connections: 50,
             idle_hold: Duration::from_millis(300),
         }
@@ -125,8 +132,14 @@ pub struct ThroughputRun {
     pub server: &'static str,
     /// How many connections.
     pub connections: usize,
+    /// Which of the repeats this was (0, 1, ...).
+    pub repeat: usize,
     /// What the load generator measured.
     pub outcome: Outcome,
+    /// The server's CPU time (user + system) per answered request, in µs:
+    /// what the server itself spent, which outside load disturbs far less
+    /// than the wall-clock figures.
+    pub server_cpu_us: Option<f64>,
 }
 
 /// One point of the class-size sweep.
@@ -140,6 +153,8 @@ pub struct SweepPoint {
     pub repeats: usize,
     /// The mean time per request while filling the class (median over repeats).
     pub micros_per_request: f64,
+    /// The server's CPU time per request over all repeats, µs.
+    pub server_cpu_us: Option<f64>,
     /// Every fill's check passed and nothing went wrong.
     pub ok: bool,
 }
@@ -200,35 +215,30 @@ pub fn run_all(
         ServerProcess::start(&binary)
     };
     let mut results = Results::default();
-    for &connections in &settings.connections {
-        for contender in &CONTENDERS {
-            say(format!(
-                "throughput: {} with {connections} connection(s)",
-                contender.name
-            ));
-            let server = start(contender)?;
-            let outcome = throughput(settings, &server, *contender, connections)?;
-            say(format!("  {:.0} requests/s", outcome.throughput()));
-            results.throughput.push(ThroughputRun {
-                server: contender.name,
-                connections,
-                outcome,
-            });
+    for repeat in 0..settings.repeats {
+        for &connections in &settings.connections {
+            for contender in &CONTENDERS {
+                say(format!(
+                    "throughput: {} with {connections} connection(s), run {}",
+                    contender.name,
+                    repeat + 1
+                ));
+                let server = start(contender)?;
+                let (outcome, server_cpu_us) = measured(&server, || {
+                    throughput(settings, &server, *contender, connections)
+                })?;
+                say(format!("  {:.0} requests/s", outcome.throughput()));
+                results.throughput.push(ThroughputRun {
+                    server: contender.name,
+                    connections,
+                    repeat,
+                    outcome,
+                    server_cpu_us,
+                });
+            }
         }
     }
-    for contender in &CONTENDERS {
-        let server = start(contender)?;
-        let mut next_class = 1;
-        for &size in &settings.class_sizes {
-            say(format!(
-                "class size: {} with {size} students",
-                contender.name
-            ));
-            let point = sweep_point(settings, &server, *contender, size, &mut next_class)?;
-            say(format!("  {:.2} µs per request", point.micros_per_request));
-            results.sweep.push(point);
-        }
-    }
+    results.sweep = sweep(settings, &start, say)?;
     for contender in &CONTENDERS {
         say(format!(
             "idle: {} with {idle_connections} connections",
@@ -251,6 +261,74 @@ pub fn run_all(
         });
     }
     Ok(results)
+}
+
+/// Runs `load` and also returns the server's CPU time per answered request.
+fn measured(
+    server: &ServerProcess,
+    load: impl FnOnce() -> Result<Outcome, String>,
+) -> Result<(Outcome, Option<f64>), String> {
+    let before = server.cpu_time();
+    let outcome = load()?;
+    let cpu = before
+        .zip(server.cpu_time())
+        .map(|(before, after)| micros(after - before) / outcome.answered.max(1) as f64);
+    Ok((outcome, cpu))
+}
+
+/// The class-size sweep: one server per contender for the whole sweep,
+/// sizes and repeats taking turns between them.
+fn sweep(
+    settings: &Settings,
+    start: &dyn Fn(&Contender) -> Result<ServerProcess, String>,
+    say: &mut dyn FnMut(String),
+) -> Result<Vec<SweepPoint>, String> {
+    let servers = CONTENDERS
+        .iter()
+        .map(start)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut next_class = 1;
+    let mut points = Vec::new();
+    for &size in &settings.class_sizes {
+        let repeats = (settings.sweep_requests.div_ceil(size) as usize).max(settings.repeats);
+        say(format!(
+            "class size: {size} students, {repeats} fill(s) per server"
+        ));
+        let mut costs = vec![Vec::with_capacity(repeats); CONTENDERS.len()];
+        let mut cpu = vec![Some(0.0); CONTENDERS.len()];
+        let mut ok = vec![true; CONTENDERS.len()];
+        for _ in 0..repeats {
+            for (i, (contender, server)) in CONTENDERS.iter().zip(&servers).enumerate() {
+                let plan = Plan {
+                    classes: 1,
+                    first_class: next_class,
+                    requests: size,
+                    time_limit: settings.time_limit * 2,
+                    ..plan(settings, server, *contender)
+                };
+                next_class += 1;
+                let (outcome, server_cpu) = measured(server, || {
+                    loadgen::run(&plan).map_err(|error| format!("{}: {error}", contender.name))
+                })?;
+                ok[i] &= outcome.ok() && outcome.answered == size;
+                costs[i].push(micros(outcome.elapsed) / outcome.answered.max(1) as f64);
+                cpu[i] = cpu[i]
+                    .zip(server_cpu)
+                    .map(|(sum, c)| sum + c / repeats as f64);
+            }
+        }
+        for (i, contender) in CONTENDERS.iter().enumerate() {
+            points.push(SweepPoint {
+                server: contender.name,
+                class_size: size,
+                repeats,
+                micros_per_request: median(std::mem::take(&mut costs[i])),
+                server_cpu_us: cpu[i],
+                ok: ok[i],
+            });
+        }
+    }
+    Ok(points)
 }
 
 /// The plan every load run starts from.
@@ -278,41 +356,6 @@ fn throughput(
         ..plan(settings, server, contender)
     };
     loadgen::run(&plan).map_err(|error| format!("{}: {error}", contender.name))
-}
-
-/// Fills a new class to `size` students, as often as `settings` asks, and
-/// takes the median of the mean time per request.
-fn sweep_point(
-    settings: &Settings,
-    server: &ServerProcess,
-    contender: Contender,
-    size: u64,
-    next_class: &mut u32,
-) -> Result<SweepPoint, String> {
-    let repeats = settings.sweep_requests.div_ceil(size).max(1) as usize;
-    let mut costs = Vec::with_capacity(repeats);
-    let mut ok = true;
-    for _ in 0..repeats {
-        let plan = Plan {
-            classes: 1,
-            first_class: *next_class,
-            requests: size,
-            time_limit: settings.time_limit * 2,
-            ..plan(settings, server, contender)
-        };
-        *next_class += 1;
-        let outcome =
-            loadgen::run(&plan).map_err(|error| format!("{}: {error}", contender.name))?;
-        ok &= outcome.ok() && outcome.answered == size;
-        costs.push(micros(outcome.elapsed) / outcome.answered.max(1) as f64);
-    }
-    Ok(SweepPoint {
-        server: contender.name,
-        class_size: size,
-        repeats,
-        micros_per_request: median(costs),
-        ok,
-    })
 }
 
 /// Opens `count` connections, has each answered once, holds them all idle,
