@@ -146,6 +146,34 @@ fn a_silent_client_times_out_and_a_talkative_one_does_not() {
         .expect("the talkative client was served throughout");
 }
 
+#[test]
+fn a_client_hung_up_on_cannot_keep_its_place_by_trickling_bytes() {
+    let server = Server::start_with(LESSON, &["--max-connections", "1"], &[]);
+    let mut trickler = server.connect();
+    let peer = trickler.socket().local_addr().unwrap();
+    trickler.send("X".repeat(300));
+    assert!(is_error(&trickler.line(), ErrorCode::LineTooLong));
+
+    // After its last line the server reads on for a moment, so the client
+    // can finish sending; a byte every 100 ms must not stretch that moment.
+    let socket = trickler.socket().try_clone().unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopped = Arc::clone(&stop);
+    let trickle = thread::spawn(move || {
+        let deadline = Instant::now() + WAIT;
+        while !stopped.load(Ordering::SeqCst) && Instant::now() < deadline {
+            if (&socket).write_all(b"x").is_err() {
+                return; // the server has gone
+            }
+            thread::sleep(Duration::from_millis(100));
+        }
+    });
+    server.wait_for(&format!("{peer} disconnected"));
+    admitted(&server); // the one place is free again
+    stop.store(true, Ordering::SeqCst);
+    trickle.join().unwrap();
+}
+
 // ---------------------------------------------------------------------------
 // A client that writes requests and never reads the responses.
 

@@ -170,12 +170,26 @@ fn send(mut stream: &TcpStream, response: &Response) -> io::Result<()> {
 /// reset makes the client throw away what it had not read yet: our error
 /// line. So: say we are done writing, read and discard what the client is
 /// still sending (a bounded amount, for a bounded time), then close.
-fn hang_up(stream: &TcpStream) {
+fn hang_up(mut stream: &TcpStream) {
     use std::io::Read;
-    const DRAIN_LIMIT: u64 = 64 * 1024;
+    const DRAIN_LIMIT: usize = 64 * 1024;
     let _ = stream.shutdown(std::net::Shutdown::Write);
-    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
-    let _ = io::copy(&mut stream.take(DRAIN_LIMIT), &mut io::sink());
+    // One deadline for the whole drain, not a timeout per read: a client
+    // sending a byte now and then must not keep this thread (and its place
+    // under a connection limit) for hours.
+    let deadline = Instant::now() + Duration::from_millis(500);
+    let mut scratch = [0; 4096];
+    let mut drained = 0;
+    while drained < DRAIN_LIMIT {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return;
+        }
+        match stream.read(&mut scratch) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => drained += n,
+        }
+    }
 }
 
 /// A read that gave up because of the socket's read timeout. Unix reports
