@@ -9,6 +9,7 @@ use std::fmt;
 
 use super::ids::{ClassId, StudentId, TeacherKey};
 
+// ANCHOR: requests
 /// One request a client can send.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Request {
@@ -40,6 +41,7 @@ pub enum Command {
         class: ClassId,
     },
 }
+// ANCHOR_END: requests
 
 impl Command {
     /// True for the requests only a teacher may send (on a server with a

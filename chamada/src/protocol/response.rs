@@ -114,6 +114,7 @@ impl ErrorCode {
         Self::ALL.into_iter().find(|code| code.as_str() == word)
     }
 
+    // ANCHOR: closes_connection
     /// True for the errors after which the server hangs up.
     pub fn closes_connection(self) -> bool {
         matches!(
@@ -121,6 +122,7 @@ impl ErrorCode {
             ErrorCode::LineTooLong | ErrorCode::Busy | ErrorCode::Timeout | ErrorCode::Shutdown
         )
     }
+    // ANCHOR_END: closes_connection
 }
 
 impl fmt::Display for ErrorCode {
