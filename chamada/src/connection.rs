@@ -7,6 +7,7 @@
 //! mutex); lesson 03 passes a handler that talks to its registry thread and
 //! also checks the teacher key, the idle timeout and the shutdown signal.
 
+use std::borrow::Borrow;
 use std::fmt;
 use std::io::{self, Write};
 use std::net::TcpStream;
@@ -50,10 +51,14 @@ impl<F: FnMut(Command) -> Response> Handler for F {
 ///
 /// Nothing a client does can make this panic: bad input gets an `ERROR`
 /// line, and I/O errors just end this connection.
-pub fn serve(stream: TcpStream, handler: &mut impl Handler) {
-    let peer = peer_name(&stream);
+///
+/// `stream` is the connection's socket, owned (`TcpStream`) or shared
+/// (`Arc<TcpStream>`, as lesson 03 does so that shutdown can close it).
+pub fn serve(stream: impl Borrow<TcpStream>, handler: &mut impl Handler) {
+    let stream = stream.borrow();
+    let peer = peer_name(stream);
     println!("{peer} connected");
-    let (ending, requests) = exchange(&stream, handler);
+    let (ending, requests) = exchange(stream, handler);
     println!(
         "{peer} disconnected after {requests} request{}: {ending}",
         plural(requests)

@@ -91,12 +91,17 @@ pub fn run(
             break;
         }
         match stream {
-            Ok(stream) => match connections.admit(&stream) {
-                Some(admission) => {
-                    start_connection(stream, admission, &registry, &config, &shutdown)
+            Ok(stream) => {
+                // One socket, shared by the connection thread and the list
+                // of open connections.
+                let stream = Arc::new(stream);
+                match connections.admit(&stream) {
+                    Some(admission) => {
+                        start_connection(stream, admission, &registry, &config, &shutdown)
+                    }
+                    None => turn_away(&stream, config.max_connections),
                 }
-                None => turn_away(stream, config.max_connections),
-            },
+            }
             Err(error) => {
                 // Out of file descriptors, most likely: wait for a
                 // connection to close rather than spin on the error.
@@ -122,7 +127,7 @@ pub fn run(
 // ANCHOR: start_connection
 /// Serves one admitted connection on a thread of its own.
 fn start_connection(
-    stream: TcpStream,
+    stream: Arc<TcpStream>,
     admission: Admission,
     registry: &Registry,
     config: &Arc<Config>,
@@ -153,9 +158,9 @@ fn start_connection(
 
 // ANCHOR: turn_away
 /// Tells a client the server is full, and hangs up.
-fn turn_away(mut stream: TcpStream, limit: usize) {
+fn turn_away(mut stream: &TcpStream, limit: usize) {
     use std::io::Write;
-    let peer = chamada::connection::peer_name(&stream);
+    let peer = chamada::connection::peer_name(stream);
     println!("{peer} turned away: already {limit} connections");
     // A new socket's send buffer is empty, so this short line never blocks;
     // the timeout is there only to make that certain.

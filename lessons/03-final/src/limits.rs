@@ -16,8 +16,10 @@ use std::time::Duration;
 pub struct Connections {
     /// How many may be open at once.
     limit: usize,
-    /// A handle to each open connection's socket, by a number of its own, so
-    /// shutdown can close sockets whose threads are stuck in a slow write.
+    /// Each open connection's socket, by a number of its own, so shutdown
+    /// can close sockets whose threads are stuck in a slow write. The socket
+    /// is shared with its connection thread (an `Arc`), not duplicated: a
+    /// duplicate would cost a second file descriptor per connection.
     open: Mutex<OpenSockets>,
     /// Woken whenever a connection closes, for shutdown to wait on.
     closed: Condvar,
@@ -25,8 +27,8 @@ pub struct Connections {
 
 #[derive(Default)]
 struct OpenSockets {
-    /// The sockets themselves (clones of the connection threads' handles).
-    by_id: HashMap<u64, TcpStream>,
+    /// The sockets themselves, shared with the connection threads.
+    by_id: HashMap<u64, Arc<TcpStream>>,
     /// The number the next admitted connection gets.
     next_id: u64,
 }
@@ -61,15 +63,14 @@ impl Connections {
 
     // ANCHOR: admit
     /// Takes a place for `stream`, or returns `None` if the server is full.
-    pub fn admit(self: &Arc<Self>, stream: &TcpStream) -> Option<Admission> {
+    pub fn admit(self: &Arc<Self>, stream: &Arc<TcpStream>) -> Option<Admission> {
         let mut open = self.lock();
         if open.by_id.len() >= self.limit {
             return None;
         }
-        let handle = stream.try_clone().ok()?;
         let id = open.next_id;
         open.next_id += 1;
-        open.by_id.insert(id, handle);
+        open.by_id.insert(id, Arc::clone(stream));
         Some(Admission {
             connections: Arc::clone(self),
             id,
