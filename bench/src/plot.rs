@@ -33,6 +33,8 @@ struct Chart<'a> {
     y_label: &'a str,
     /// One line per server: its name and its points.
     lines: Vec<(&'static str, Vec<(f64, f64)>)>,
+    /// Where the legend goes: a corner the lines leave empty.
+    legend: SeriesLabelPosition,
 }
 
 impl Chart<'_> {
@@ -93,6 +95,7 @@ pub fn draw_all(results: &Results, dir: &Path) -> Result<Vec<String>, String> {
         x_label: "student connections, lockstep",
         y_label: "requests per second",
         lines: by_connections(|o| o.throughput()),
+        legend: SeriesLabelPosition::LowerRight,
     };
     let latency = Chart {
         file: "latency-p99.svg",
@@ -100,6 +103,7 @@ pub fn draw_all(results: &Results, dir: &Path) -> Result<Vec<String>, String> {
         x_label: "student connections, lockstep",
         y_label: "p99 latency, µs (log scale)",
         lines: by_connections(|o| micros(o.latencies.percentile(99.0))),
+        legend: SeriesLabelPosition::UpperLeft,
     };
     let sweep = Chart {
         file: "class-size.svg",
@@ -118,6 +122,7 @@ pub fn draw_all(results: &Results, dir: &Path) -> Result<Vec<String>, String> {
                 (c.name, points)
             })
             .collect(),
+        legend: SeriesLabelPosition::LowerRight,
     };
     let y_top = |chart: &Chart| chart.y_max() * 1.15;
     draw(dir, &throughput, 0.0..y_top(&throughput))?;
@@ -155,7 +160,9 @@ where
     plot.configure_mesh()
         .x_desc(chart.x_label)
         .y_desc(chart.y_label)
-        .x_label_formatter(&|x| crate::report::thousands(*x))
+        .x_label_formatter(&|x| axis_number(*x))
+        .y_label_formatter(&|y| axis_number(*y))
+        .light_line_style(WHITE)
         .draw()
         .map_err(|e| fail(&e))?;
     for ((name, points), colour) in chart.lines.iter().zip(COLOURS) {
@@ -166,10 +173,20 @@ where
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
     }
     plot.configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
+        .position(chart.legend.clone())
         .border_style(BLACK)
         .background_style(WHITE.mix(0.85))
         .draw()
         .map_err(|e| fail(&e))?;
     area.present().map_err(|e| fail(&e))
+}
+
+/// An axis label: whole numbers with thousands separated, small ones with
+/// at most one decimal.
+fn axis_number(value: f64) -> String {
+    if value.abs() >= 100.0 || value.fract() == 0.0 {
+        crate::report::thousands(value)
+    } else {
+        format!("{value:.1}")
+    }
 }

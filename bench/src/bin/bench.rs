@@ -152,10 +152,12 @@ fn describe_run(settings: &Settings, limit: &FileLimit) -> String {
         |k| format!("Linux {}", k.trim()),
     );
     format!(
-        "chamada benchmark, {} run: one run, every figure next to its ratio to the baseline \
-         server measured in the same run.\nMachine: {cores} cores ({cpu}), {kernel}; the load \
-         generator runs on the same cores as the server; {limit}.\n",
-        settings.name
+        "chamada benchmark, {} run. Each figure stands next to its ratio to the baseline \
+         server measured in the same run;\nthroughput and latency are from the median of {} \
+         run(s) per server, the servers taking turns; class sizes are medians of at least {} \
+         fill(s).\nMachine: {cores} cores ({cpu}), {kernel}; the load generator shares these \
+         cores with the server; {limit}.\n",
+        settings.name, settings.repeats, settings.repeats
     )
 }
 
