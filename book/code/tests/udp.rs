@@ -46,6 +46,7 @@ fn a_roll_call_works_one_datagram_per_request() {
     }
 }
 
+// ANCHOR: edges
 #[test]
 fn each_datagram_is_one_request_and_each_answer_one_datagram() {
     let addr = server();
@@ -63,6 +64,7 @@ fn each_datagram_is_one_request_and_each_answer_one_datagram() {
     let second = socket.recv(&mut buffer).unwrap();
     assert!(buffer[..second].starts_with(b"HELP START <class>"));
 }
+// ANCHOR_END: edges
 
 #[test]
 fn a_request_over_the_limit_is_refused() {
@@ -84,6 +86,7 @@ fn a_request_over_the_limit_is_refused() {
     ));
 }
 
+// ANCHOR: nobody_listens
 #[test]
 fn asking_where_nobody_listens_fails_instead_of_waiting_forever() {
     // A port that was free a moment ago, and now has nobody on it.
@@ -98,3 +101,4 @@ fn asking_where_nobody_listens_fails_instead_of_waiting_forever() {
     assert!(answer.is_err(), "{answer:?}");
     assert!(started.elapsed() < WAIT);
 }
+// ANCHOR_END: nobody_listens
