@@ -1,7 +1,7 @@
 //! The charts: SVG line charts drawn with plotters, one line per server.
 //!
 //! Connection counts and class sizes grow by doubling, so the x axes are
-//! logarithmic; latency spans microseconds to seconds (lesson 01's waiting
+//! logarithmic (in base 2: each step to the right is twice as many); latency spans microseconds to seconds (lesson 01's waiting
 //! clients), so its y axis is logarithmic too.
 
 use std::path::Path;
@@ -149,25 +149,31 @@ where
     let fail = |error: &dyn std::fmt::Display| format!("drawing {}: {error}", path.display());
     let area = SVGBackend::new(&path, (720, 420)).into_drawing_area();
     area.fill(&WHITE).map_err(|e| fail(&e))?;
-    let (lo, hi) = chart.x_range();
+    // The x axis counts doublings from the smallest value: x = log2(value /
+    // smallest). Whole steps are 1, 2, 4, 8 ... times the smallest value,
+    // and only those are labelled.
+    let (base, top) = chart.x_range();
+    let (lo, hi) = (0.0, (top / base).log2().ceil().max(1.0));
     let mut plot = ChartBuilder::on(&area)
         .caption(chart.title, ("sans-serif", 20))
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(70)
-        .build_cartesian_2d((lo * 0.9..hi * 1.1).log_scale(), y)
+        .build_cartesian_2d(lo - 0.2..hi + 0.2, y)
         .map_err(|e| fail(&e))?;
     plot.configure_mesh()
         .x_desc(chart.x_label)
         .y_desc(chart.y_label)
-        .x_label_formatter(&|x| axis_number(*x))
+        .x_labels((hi - lo) as usize + 1)
+        .x_label_formatter(&|x| doubling_label(*x, base))
         .y_label_formatter(&|y| axis_number(*y))
         .light_line_style(WHITE)
         .draw()
         .map_err(|e| fail(&e))?;
     for ((name, points), colour) in chart.lines.iter().zip(COLOURS) {
         let style = colour.stroke_width(2);
-        plot.draw_series(LineSeries::new(points.iter().copied(), style).point_size(3))
+        let points = points.iter().map(|&(x, y)| ((x / base).log2(), y));
+        plot.draw_series(LineSeries::new(points, style).point_size(3))
             .map_err(|e| fail(&e))?
             .label(*name)
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
@@ -188,5 +194,30 @@ fn axis_number(value: f64) -> String {
         crate::report::thousands(value)
     } else {
         format!("{value:.1}")
+    }
+}
+
+/// The label of an x position counted in doublings: the value itself at
+/// whole steps, nothing between them.
+fn doubling_label(x: f64, base: f64) -> String {
+    if (x - x.round()).abs() < 1e-6 {
+        axis_number(base * 2f64.powf(x.round()))
+    } else {
+        String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doublings_are_labelled_with_their_value() {
+        let labels: Vec<String> = [0.0, 0.5, 4.0, 6.0]
+            .into_iter()
+            .map(|x| doubling_label(x, 1.0))
+            .collect();
+        assert_eq!(labels, ["1", "", "16", "64"]);
+        assert_eq!(doubling_label(6.0, 1000.0), "64,000");
     }
 }
