@@ -70,11 +70,17 @@ fn idle_timeout_frees_lesson_01s_only_place() {
     let mut silent = Client::connect(addr);
     let started = Instant::now();
     let mut teacher = Client::connect(addr);
-    // The teacher is answered only once the silent client has been dropped.
-    assert!(teacher.ask("START 42").starts_with("STARTED 42 "));
-    assert!(started.elapsed() >= Duration::from_millis(250));
+    teacher
+        .writer
+        .write_all(b"START 42\n")
+        .expect("the request waits in the socket's buffer");
+    // The silent client is timed out and hung up on...
     assert!(silent.line().starts_with("ERROR timeout "));
+    assert!(started.elapsed() >= Duration::from_millis(250));
     assert_eq!(silent.line(), "", "the server closed the silent connection");
+    drop(silent);
+    // ...and only then is the teacher, who was waiting, served.
+    assert!(teacher.line().starts_with("STARTED 42 "));
     drop(teacher);
     server.join().unwrap();
 }
@@ -98,6 +104,7 @@ fn budget_ends_a_connection_after_its_commands() {
     assert!(client.ask("STATUS 1").starts_with("STATUS 1 "));
     assert!(client.line().starts_with("ERROR busy "));
     assert_eq!(client.line(), "");
+    drop(client);
     server.join().unwrap();
 }
 
@@ -213,6 +220,7 @@ fn peer_limit_turns_away_the_third_connection_from_one_address() {
     // ends, which is a moment after the client sees the connection close.
     assert_eq!(first.ask("QUIT"), "BYE");
     assert_eq!(first.line(), "");
+    drop(first);
     let (mut fourth, status) = ask_until_admitted(addr, "STATUS 3");
     assert!(status.ends_with(" 1 a"), "{status}");
 
