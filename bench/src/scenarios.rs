@@ -295,8 +295,11 @@ fn sweep(
             "class size: {size} students, {repeats} fill(s) per server"
         ));
         let mut costs = vec![Vec::with_capacity(repeats); CONTENDERS.len()];
-        let mut cpu = vec![Some(0.0); CONTENDERS.len()];
         let mut ok = vec![true; CONTENDERS.len()];
+        // CPU time is counted in ticks of 10 ms, as long as a whole fill of
+        // a small class: read it once around all the fills of a size, not
+        // around each one. A server uses no CPU while the others take turns.
+        let cpu_before: Vec<_> = servers.iter().map(ServerProcess::cpu_time).collect();
         for _ in 0..repeats {
             for (i, (contender, server)) in CONTENDERS.iter().zip(&servers).enumerate() {
                 let plan = Plan {
@@ -307,16 +310,24 @@ fn sweep(
                     ..plan(settings, server, *contender)
                 };
                 next_class += 1;
-                let (outcome, server_cpu) = measured(server, || {
-                    loadgen::run(&plan).map_err(|error| format!("{}: {error}", contender.name))
-                })?;
+                let outcome =
+                    loadgen::run(&plan).map_err(|error| format!("{}: {error}", contender.name))?;
                 ok[i] &= outcome.ok() && outcome.answered == size;
                 costs[i].push(micros(outcome.elapsed) / outcome.answered.max(1) as f64);
-                cpu[i] = cpu[i]
-                    .zip(server_cpu)
-                    .map(|(sum, c)| sum + c / repeats as f64);
             }
         }
+        let requests = (size * repeats as u64) as f64;
+        let cpu: Vec<Option<f64>> = servers
+            .iter()
+            .zip(cpu_before)
+            .map(|(server, before)| {
+                let used = server
+                    .cpu_time()
+                    .zip(before)
+                    .map(|(after, before)| after - before);
+                used.map(|used| micros(used) / requests)
+            })
+            .collect();
         for (i, contender) in CONTENDERS.iter().enumerate() {
             points.push(SweepPoint {
                 server: contender.name,
