@@ -12,6 +12,7 @@
 //! client can never make the others wait.
 
 // ANCHOR: all
+// ANCHOR: args
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
@@ -26,14 +27,16 @@ struct Args {
     #[command(flatten)]
     server: ServerArgs,
 }
+// ANCHOR_END: args
 
+// ANCHOR: state
 fn main() -> Result<(), StartupError> {
     let args = Args::parse();
-    // ANCHOR: shared_state
     // One state for every thread: `Arc` shares it, `Mutex` takes turns.
     let roll_calls = Arc::new(Mutex::new(server::roll_calls_from_env()?));
-    // ANCHOR_END: shared_state
+    // ANCHOR_END: state
 
+    // ANCHOR: bind
     let listener = TcpListener::bind(args.server.bind)
         .map_err(|error| StartupError::cannot_listen(args.server.bind, error))?;
     server::announce(
@@ -41,6 +44,7 @@ fn main() -> Result<(), StartupError> {
             .local_addr()
             .expect("a bound socket has an address"),
     );
+    // ANCHOR_END: bind
 
     // ANCHOR: accept_loop
     for connection in listener.incoming() {
@@ -50,6 +54,8 @@ fn main() -> Result<(), StartupError> {
                 let roll_calls = Arc::clone(&roll_calls);
                 thread::spawn(move || serve(stream, &mut |command| answer(&roll_calls, command)));
             }
+            // A connection that failed before we accepted it (reset by its
+            // client, say) affects only that client: keep listening.
             Err(error) => eprintln!("accept failed: {error}"),
         }
     }
