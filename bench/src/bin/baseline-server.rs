@@ -37,6 +37,8 @@ fn main() -> std::io::Result<()> {
 
 /// Reads lines until the client leaves, answering each with [`ANSWER`].
 fn answer_every_line(stream: TcpStream) {
+    // As the lessons do (see chamada's `serve`): no Nagle delay.
+    let _ = stream.set_nodelay(true);
     let mut writer = &stream;
     for line in BufReader::new(&stream).split(b'\n') {
         if line.is_err() || writer.write_all(ANSWER).is_err() {
