@@ -4,7 +4,7 @@
 
 use std::fmt;
 use std::io;
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpListener};
 
 use crate::clock::Clock;
 use crate::rollcall::RollCalls;
@@ -70,8 +70,13 @@ pub fn roll_calls_from_env() -> Result<RollCalls, StartupError> {
     Ok(RollCalls::new(clock))
 }
 
-/// Prints the address actually bound, always as the first line of output:
-/// with `--bind 127.0.0.1:0` that is the only way to learn the port.
-pub fn announce(addr: SocketAddr) {
-    println!("listening on {addr}");
+/// Prints the address `listener` actually bound, always as the first line
+/// of output: with `--bind 127.0.0.1:0` that is the only way to learn the
+/// port the system picked.
+pub fn announce(listener: &TcpListener) {
+    match listener.local_addr() {
+        Ok(addr) => println!("listening on {addr}"),
+        // Cannot happen for a socket that is bound, but no reason to panic.
+        Err(error) => println!("listening (address unknown: {error})"),
+    }
 }

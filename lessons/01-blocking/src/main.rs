@@ -37,11 +37,7 @@ fn main() -> Result<(), StartupError> {
     // ANCHOR: bind
     let listener = TcpListener::bind(args.server.bind)
         .map_err(|error| StartupError::cannot_listen(args.server.bind, error))?;
-    server::announce(
-        listener
-            .local_addr()
-            .expect("a bound socket has an address"),
-    );
+    server::announce(&listener);
     // ANCHOR_END: bind
 
     // ANCHOR: accept_loop

@@ -53,11 +53,7 @@ fn main() -> Result<(), StartupError> {
     let roll_calls = server::roll_calls_from_env()?;
     let listener = listener::listen(args.server.bind)
         .map_err(|error| StartupError::cannot_listen(args.server.bind, error))?;
-    server::announce(
-        listener
-            .local_addr()
-            .expect("a bound socket has an address"),
-    );
+    server::announce(&listener);
     if args.teacher_key.is_some() {
         // Say that there is a key, never what it is: logs get shared.
         println!("teachers must send AUTH with the teacher key");
