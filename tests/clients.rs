@@ -7,36 +7,15 @@
 //! a class would run); one shows the same clients work against lesson 01.
 //!
 //! The servers run on the harness's scripted clock, which the clients show
-//! as `2026-11-24 10:15:00`, then 3 s later per reading ([`human`]).
+//! as `2026-11-24 10:15:00`, then 3 s later per reading
+//! ([`harness::Reading::human`]).
 
 use std::net::TcpListener;
 
-use harness::{run_client, run_client_with, Run, Server, CLOCK_START, CLOCK_STEP};
+use harness::{reading, run_client, run_client_with, Run, Server};
 
 /// The final lesson's server: what most tests run against.
 const FINAL: &str = "lesson-03-final";
-
-/// The `n`th reading of the scripted clock as the clients show it to people.
-fn human(n: u32) -> String {
-    format!("2026-11-24 {}", time_of(n))
-}
-
-/// The `n`th reading of the scripted clock as the protocol writes it.
-fn rfc3339(n: u32) -> String {
-    format!("2026-11-24T{}-03:00", time_of(n))
-}
-
-/// The time of day of the scripted clock's `n`th reading (0 is the first).
-fn time_of(n: u32) -> String {
-    assert_eq!(
-        (CLOCK_START, CLOCK_STEP),
-        ("2026-11-24T10:15:00-03:00", "3"),
-        "the harness's clock changed; update `time_of`"
-    );
-    let seconds = 15 * 60 + 3 * n;
-    let (hours, minutes) = (10 + seconds / 3600, seconds / 60 % 60);
-    format!("{hours}:{minutes:02}:{:02}", seconds % 60)
-}
 
 /// Runs `client` once against `server` with `args` and no input.
 fn once(client: &str, server: &Server, args: &[&str]) -> Run {
@@ -82,20 +61,20 @@ fn one_shot_teacher_and_student_run_a_whole_roll_call() {
     let server = Server::start(FINAL);
     assert_success(
         &once("teacher", &server, &["start", "5"]),
-        &format!("Roll call of class 5 opened at {}.\n", human(0)),
+        &format!("Roll call of class 5 opened at {}.\n", reading(0).human()),
     );
     assert_success(
         &once("teacher", &server, &["status", "5"]),
         &format!(
             "Class 5: roll call open since {}; nobody has answered yet.\n",
-            human(0)
+            reading(0).human()
         ),
     );
     assert_success(
         &once("student", &server, &["042191010", "5"]),
         &format!(
             "Presence recorded: student 042191010 in class 5 at {}.\n",
-            human(1)
+            reading(1).human()
         ),
     );
     once("student", &server, &["b7", "5"]);
@@ -103,14 +82,14 @@ fn one_shot_teacher_and_student_run_a_whole_roll_call() {
         &once("teacher", &server, &["status", "5"]),
         &format!(
             "Class 5: roll call open since {}; 2 students so far:\n  042191010\n  b7\n",
-            human(0)
+            reading(0).human()
         ),
     );
     assert_success(
         &once("teacher", &server, &["end", "5"]),
         &format!(
             "Roll call of class 5 closed at {}; 2 students present:\n  042191010\n  b7\n",
-            human(3)
+            reading(3).human()
         ),
     );
 }
@@ -141,7 +120,7 @@ fn a_refused_student_exits_with_1_and_is_told_which_class() {
         &run,
         &format!(
             "Refused: class 77 has no open roll call (answered at {}).\n",
-            human(0)
+            reading(0).human()
         ),
     );
 }
@@ -153,27 +132,27 @@ fn the_clients_work_against_lesson_01_too() {
     let server = Server::start("lesson-01-blocking");
     assert_success(
         &once("teacher", &server, &["start", "1"]),
-        &format!("Roll call of class 1 opened at {}.\n", human(0)),
+        &format!("Roll call of class 1 opened at {}.\n", reading(0).human()),
     );
     assert_success(
         &once("student", &server, &["a1", "1"]),
         &format!(
             "Presence recorded: student a1 in class 1 at {}.\n",
-            human(1)
+            reading(1).human()
         ),
     );
     assert_refused(
         &once("student", &server, &["a1", "2"]),
         &format!(
             "Refused: class 2 has no open roll call (answered at {}).\n",
-            human(2)
+            reading(2).human()
         ),
     );
     assert_success(
         &once("teacher", &server, &["end", "1"]),
         &format!(
             "Roll call of class 1 closed at {}; 1 student present:\n  a1\n",
-            human(3)
+            reading(3).human()
         ),
     );
 }
@@ -183,23 +162,23 @@ fn raw_mode_prints_the_protocol_lines_unchanged() {
     let server = Server::start(FINAL);
     assert_success(
         &once("teacher", &server, &["--raw", "start", "7"]),
-        &format!("STARTED 7 {}\n", rfc3339(0)),
+        &format!("STARTED 7 {}\n", reading(0)),
     );
     assert_success(
         &once("student", &server, &["--raw", "a1", "7"]),
-        &format!("PRESENCE 7 {}\n", rfc3339(1)),
+        &format!("PRESENCE 7 {}\n", reading(1)),
     );
     assert_refused(
         &once("student", &server, &["--raw", "a1", "8"]),
-        &format!("PRESENCE 0 {}\n", rfc3339(2)),
+        &format!("PRESENCE 0 {}\n", reading(2)),
     );
     assert_success(
         &once("teacher", &server, &["--raw", "status", "7"]),
-        &format!("STATUS 7 {} 1 a1\n", rfc3339(0)),
+        &format!("STATUS 7 {} 1 a1\n", reading(0)),
     );
     assert_success(
         &once("teacher", &server, &["--raw", "end", "7"]),
-        &format!("ENDED 7 {} 1 a1\n", rfc3339(3)),
+        &format!("ENDED 7 {} 1 a1\n", reading(3)),
     );
     assert_refused(
         &once("teacher", &server, &["--raw", "end", "7"]),
@@ -246,8 +225,8 @@ fn the_teacher_menu_reads_piped_commands() {
          Roll call of class 5 closed at {t1}; nobody answered.\n\
          teacher> quit\n",
         banner = teacher_banner(&server),
-        t0 = human(0),
-        t1 = human(1),
+        t0 = reading(0).human(),
+        t1 = reading(1).human(),
     );
     assert_success(&run, &expected);
     server.wait_for("the client said QUIT");
@@ -261,7 +240,7 @@ fn the_teacher_menu_ends_cleanly_at_the_end_of_input() {
     let expected = format!(
         "{}teacher> start 9\nRoll call of class 9 opened at {}.\nteacher> \n",
         teacher_banner(&server),
-        human(0)
+        reading(0).human()
     );
     assert_success(&run, &expected);
     // The client still says goodbye to the server properly.
@@ -291,8 +270,8 @@ fn the_student_prompt_reads_piped_answers() {
          Presence recorded: student a1 in class 9 at {t1}.\n\
          student> quit\n",
         addr = server.addr(),
-        t1 = human(1),
-        t2 = human(2),
+        t1 = reading(1).human(),
+        t2 = reading(2).human(),
     );
     // A refusal at the prompt is shown, not fatal: the session exits 0.
     assert_success(&run, &expected);
@@ -372,7 +351,7 @@ fn with_a_teacher_key_only_a_teacher_with_the_key_may_teach() {
     let run = teacher(&["--key", "s3cret"], &["start", "5"], &[]);
     assert_success(
         &run,
-        &format!("Roll call of class 5 opened at {}.\n", human(0)),
+        &format!("Roll call of class 5 opened at {}.\n", reading(0).human()),
     );
 
     // ...or in the environment.
@@ -381,7 +360,7 @@ fn with_a_teacher_key_only_a_teacher_with_the_key_may_teach() {
         &run,
         &format!(
             "Class 5: roll call open since {}; nobody has answered yet.\n",
-            human(0)
+            reading(0).human()
         ),
     );
 
@@ -396,7 +375,7 @@ fn with_a_teacher_key_only_a_teacher_with_the_key_may_teach() {
         &once("student", &server, &["a1", "5"]),
         &format!(
             "Presence recorded: student a1 in class 5 at {}.\n",
-            human(1)
+            reading(1).human()
         ),
     );
     let run = teacher(&["--key", "s3cret"], &["end", "5"], &[]);
@@ -404,7 +383,7 @@ fn with_a_teacher_key_only_a_teacher_with_the_key_may_teach() {
         &run,
         &format!(
             "Roll call of class 5 closed at {}; 1 student present:\n  a1\n",
-            human(2)
+            reading(2).human()
         ),
     );
 }

@@ -10,29 +10,18 @@
 //! passing of time is itself what is tested.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{self, BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::thread::{self, JoinHandle};
+use std::thread;
 use std::time::{Duration, Instant};
 
-use chamada::{ErrorCode, Response};
-use crossbeam_channel::{bounded, Receiver, Sender};
-use harness::{Raw, Server, WAIT};
+use chamada::ErrorCode;
+use harness::flood::Flooder;
+use harness::shutdown::{self, check_told_of_shutdown, Stopped};
+use harness::{is_error, response, Raw, Server, WAIT};
 
 const LESSON: &str = "lesson-03-final";
-
-/// Reads a response line as a client would, failing on anything that is not
-/// a protocol response.
-fn parse(line: &str) -> Response {
-    Response::parse(line).unwrap_or_else(|why| panic!("not a response: {why}"))
-}
-
-/// True if `line` is `ERROR <code> ...`.
-fn is_error(line: &str, code: ErrorCode) -> bool {
-    matches!(parse(line), Response::Error { code: c, .. } if c == code)
-}
 
 /// A fresh connection that has been served once, so it is known to hold
 /// one of the server's places (and not to be waiting in the backlog).
@@ -177,79 +166,6 @@ fn a_client_hung_up_on_cannot_keep_its_place_by_trickling_bytes() {
 // ---------------------------------------------------------------------------
 // A client that writes requests and never reads the responses.
 
-/// How long one write may make no progress before we call the connection
-/// stalled: every buffer between us and the server is full, and the server
-/// thread serving us is stuck writing a response nobody reads.
-const STALL: Duration = Duration::from_millis(200);
-
-/// A thread writing `HELP` requests as fast as the server takes them,
-/// reading nothing.
-struct Flooder {
-    /// Our end's address: the server's log names the connection by it.
-    addr: SocketAddr,
-    /// Told once, the first time a write makes no progress for [`STALL`].
-    stalled: Receiver<()>,
-    /// Set to make the thread stop writing.
-    stop: Arc<AtomicBool>,
-    /// Ends on `stop`, when the server hangs up, or after [`WAIT`].
-    thread: JoinHandle<()>,
-}
-
-impl Flooder {
-    fn start(server: SocketAddr) -> Flooder {
-        let stream = TcpStream::connect(server).expect("the server accepts connections");
-        stream.set_write_timeout(Some(STALL)).unwrap();
-        let addr = stream.local_addr().unwrap();
-        let (tell, stalled) = bounded(1);
-        let stop = Arc::new(AtomicBool::new(false));
-        let stopped = Arc::clone(&stop);
-        let thread = thread::spawn(move || flood(stream, &tell, &stopped));
-        Flooder {
-            addr,
-            stalled,
-            stop,
-            thread,
-        }
-    }
-
-    fn wait_until_stalled(&self) {
-        self.stalled
-            .recv_timeout(WAIT)
-            .expect("the connection stalls once the buffers are full");
-    }
-
-    fn stop(self) {
-        self.stop.store(true, Ordering::SeqCst);
-        self.thread.join().expect("the flooding thread ends");
-    }
-}
-
-/// Writes whole `HELP` lines until told to stop, the server hangs up, or
-/// [`WAIT`] passes.
-fn flood(mut stream: TcpStream, stalled: &Sender<()>, stop: &AtomicBool) {
-    let requests = "HELP\n".repeat(1000).into_bytes();
-    // Where the next write starts, so that a partial write never breaks a line.
-    let mut at = 0;
-    let deadline = Instant::now() + WAIT;
-    while !stop.load(Ordering::SeqCst) && Instant::now() < deadline {
-        match stream.write(&requests[at..]) {
-            Ok(written) => at = (at + written) % requests.len(),
-            Err(error) if is_timeout(&error) => {
-                let _ = stalled.try_send(());
-            }
-            Err(_) => return, // the server hung up
-        }
-    }
-}
-
-/// A read or write that gave up because of the socket's timeout.
-fn is_timeout(error: &io::Error) -> bool {
-    matches!(
-        error.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
-}
-
 #[test]
 fn a_client_that_never_reads_does_not_hold_up_the_others() {
     // The default write timeout (10 s) keeps the flooder's thread stuck for
@@ -267,7 +183,7 @@ fn a_client_that_never_reads_does_not_hold_up_the_others() {
         assert!(answer.starts_with("PRESENCE 9 "), "{answer}");
     }
     assert!(teacher.ask("END 9").starts_with("ENDED 9 "));
-    let still_there = format!("{} disconnected", flooder.addr);
+    let still_there = format!("{} disconnected", flooder.addr());
     assert!(!server.log().iter().any(|line| line.contains(&still_there)));
     flooder.stop();
 }
@@ -277,7 +193,7 @@ fn a_client_that_never_reads_is_dropped_after_the_write_timeout() {
     let server = Server::start_with(LESSON, &["--write-timeout", "1"], &[]);
     let flooder = Flooder::start(server.addr());
     flooder.wait_until_stalled();
-    server.wait_for(&format!("{} disconnected", flooder.addr));
+    server.wait_for(&format!("{} disconnected", flooder.addr()));
     // Everyone else is still served.
     served(&server);
     flooder.stop();
@@ -379,176 +295,38 @@ fn signal(pid: u32, name: &str) {
     assert!(status.success(), "kill -{name} {pid} failed");
 }
 
-/// The two roll calls the students answer in the shutdown test.
-const CLASSES: [u32; 2] = [101, 202];
-/// How many students answer at once.
-const STUDENTS: usize = 16;
-/// How many answers each student gets before the signal is sent.
-const ANSWERS_BEFORE_SIGNAL: usize = 3;
-
-/// One student's connection: answers the roll call of `class` over and
-/// over, with a new student number each time, until the server hangs up.
-/// Says so on `ready` once a few answers have come back. Returns every
-/// line received, each checked to be whole.
-fn keep_answering(addr: SocketAddr, client: usize, class: u32, ready: Sender<()>) -> Vec<String> {
-    let mut stream = TcpStream::connect(addr).expect("the server accepts connections");
-    stream.set_read_timeout(Some(WAIT)).unwrap();
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut lines = Vec::new();
-    for n in 0.. {
-        let request = format!("PRESENT c{client}n{n} {class}\n");
-        if stream.write_all(request.as_bytes()).is_err() {
-            break;
-        }
-        let Some(line) = whole_line(&mut reader) else {
-            break;
-        };
-        let last = is_error(&line, ErrorCode::Shutdown);
-        lines.push(line);
-        if lines.len() == ANSWERS_BEFORE_SIGNAL {
-            let _ = ready.send(());
-        }
-        if last {
-            assert_eq!(whole_line(&mut reader), None, "a line after ERROR shutdown");
-            break;
-        }
-    }
-    lines
-}
-
-/// The next response line without its `\n`, or `None` once the server has
-/// hung up (end of stream or reset). A line cut short fails the test.
-fn whole_line(reader: &mut impl BufRead) -> Option<String> {
-    let mut line = String::new();
-    match reader.read_line(&mut line) {
-        Ok(0) => None,
-        Ok(_) => match line.strip_suffix('\n') {
-            Some(whole) => Some(whole.to_owned()),
-            None => panic!("a partial line: {line:?}"),
-        },
-        Err(error) if is_timeout(&error) => panic!("no response within {WAIT:?}"),
-        Err(_) => None,
-    }
-}
-
-/// The (class, student) of every `PRESENCE` that named an open class.
-/// Every line must be `PRESENCE` for an open class, except that the last
-/// may be `ERROR shutdown`.
-fn answered(client: usize, lines: &[String]) -> Vec<(u32, String)> {
-    let mut presences = Vec::new();
-    for (n, line) in lines.iter().enumerate() {
-        match parse(line) {
-            Response::Presence {
-                class: Some(class), ..
-            } => presences.push((class.get(), format!("c{client}n{n}"))),
-            Response::Error {
-                code: ErrorCode::Shutdown,
-                ..
-            } if n + 1 == lines.len() => {}
-            other => panic!("unexpected {other:?} in {lines:#?}"),
-        }
-    }
-    presences
-}
-
 /// The lists the server printed after "still open at shutdown", by class.
 fn printed_still_open(log: &[String]) -> BTreeMap<u32, BTreeSet<String>> {
     let report = log
         .iter()
         .position(|line| line.ends_with("still open at shutdown"))
         .unwrap_or_else(|| panic!("no shutdown report in {log:#?}"));
-    log[report + 1..]
-        .iter()
-        .map(|line| match parse(line) {
-            Response::Status {
-                class, students, ..
-            } => (
-                class.get(),
-                students.iter().map(|s| s.to_string()).collect(),
-            ),
-            other => panic!("{other:?} after the shutdown report"),
-        })
-        .collect()
+    shutdown::students_by_class(log[report + 1..].iter().map(|line| response(line)))
 }
 
 /// The server's grace period (`lesson_03_final::GRACE`): how long shutdown
 /// lets open connections finish before it closes their sockets.
 const GRACE: Duration = Duration::from_secs(1);
 
-/// Checks that an idle connection was told `ERROR shutdown`, then closed.
-///
-/// One exception: a machine too busy to run the connection's thread within
-/// the grace period (CI runners, other tests) gets its socket closed without
-/// a word. Then the shutdown must have lasted at least the grace period;
-/// closing early without the notice is a failure.
-fn check_told_of_shutdown(raw: &mut Raw, shutdown_took: Duration, log: &[String]) {
-    match raw.try_line() {
-        Some(notice) => {
-            assert!(is_error(&notice, ErrorCode::Shutdown), "{notice}");
-            assert!(raw.is_closed(), "closed after ERROR shutdown");
-        }
-        None => assert!(
-            shutdown_took >= GRACE,
-            "closed without ERROR shutdown after only {shutdown_took:?}: {log:#?}"
-        ),
-    }
-}
-
 #[cfg(unix)]
 #[test]
 fn sigterm_stops_the_server_without_losing_an_answered_presence() {
     let server = Server::start(LESSON);
-    let mut teacher = server.connect();
-    for class in CLASSES {
-        assert!(teacher
-            .ask(&format!("START {class}"))
-            .starts_with("STARTED "));
-    }
-    let (ready, all_ready) = bounded(STUDENTS);
-    let students: Vec<JoinHandle<Vec<String>>> = (0..STUDENTS)
-        .map(|client| {
-            let (addr, ready) = (server.addr(), ready.clone());
-            let class = CLASSES[client % CLASSES.len()];
-            thread::spawn(move || keep_answering(addr, client, class, ready))
-        })
-        .collect();
-    for _ in 0..STUDENTS {
-        all_ready
-            .recv_timeout(WAIT)
-            .expect("every student gets answers before the signal");
-    }
-
-    signal(server.pid(), "TERM");
-    let signalled = Instant::now();
-    let (code, log) = server.wait_exit(); // bounded by WAIT
-    let shutdown_took = signalled.elapsed();
-    assert_eq!(code, Some(0), "{log:#?}");
-    assert!(log
-        .iter()
-        .any(|line| line == "2 roll calls still open at shutdown"));
-    let still_open = printed_still_open(&log);
-    assert_eq!(still_open.keys().copied().collect::<Vec<_>>(), CLASSES);
-
-    let mut told = 0;
-    for (client, student) in students.into_iter().enumerate() {
-        let lines = student.join().expect("the student thread ends");
-        told += usize::from(
-            lines
-                .last()
-                .is_some_and(|line| is_error(line, ErrorCode::Shutdown)),
-        );
-        let presences = answered(client, &lines);
-        assert!(presences.len() >= ANSWERS_BEFORE_SIGNAL, "{lines:#?}");
-        for (class, name) in presences {
-            assert!(
-                still_open[&class].contains(&name),
-                "{name} was told PRESENCE {class} but is not in the printed list"
-            );
+    shutdown::check_no_answered_presence_is_lost(server.addr(), GRACE, || {
+        signal(server.pid(), "TERM");
+        let signalled = Instant::now();
+        let (code, log) = server.wait_exit(); // bounded by WAIT
+        let took = signalled.elapsed();
+        assert_eq!(code, Some(0), "{log:#?}");
+        assert!(log
+            .iter()
+            .any(|line| line == "2 roll calls still open at shutdown"));
+        Stopped {
+            took,
+            still_open: printed_still_open(&log),
+            report: log,
         }
-    }
-    // A busy student is told right after its next answer, grace or not.
-    assert!(told > 0, "no student was told ERROR shutdown");
-    check_told_of_shutdown(&mut teacher, shutdown_took, &log);
+    });
 }
 
 #[cfg(unix)]
@@ -562,7 +340,7 @@ fn sigint_is_the_same_graceful_shutdown() {
     signal(server.pid(), "INT");
     let signalled = Instant::now();
     let (code, log) = server.wait_exit();
-    check_told_of_shutdown(&mut teacher, signalled.elapsed(), &log);
+    check_told_of_shutdown(&mut teacher, signalled.elapsed(), GRACE, &log);
     assert_eq!(code, Some(0), "{log:#?}");
     assert!(log
         .iter()

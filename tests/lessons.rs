@@ -14,25 +14,13 @@
 //! the one "nothing happens" check is bounded by a short read timeout.
 
 use std::collections::BTreeSet;
-use std::io::{self, Write};
+use std::io::Write;
 use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::Duration;
 
-use harness::{Raw, Server, CLOCK_START, CLOCK_STEP, CONCURRENT_LESSONS, WAIT};
-
-/// The time of the scripted clock's `n`th reading since the server started
-/// (0 is the first), as responses write it.
-fn reading(n: u32) -> String {
-    assert_eq!(
-        (CLOCK_START, CLOCK_STEP),
-        ("2026-11-24T10:15:00-03:00", "3"),
-        "the harness's clock changed; update `reading`"
-    );
-    let seconds = 15 * 60 + 3 * n;
-    let (hours, minutes) = (10 + seconds / 3600, seconds / 60 % 60);
-    format!("2026-11-24T{hours}:{minutes:02}:{:02}-03:00", seconds % 60)
-}
+use chamada::connection::is_timeout;
+use harness::{for_each_lesson, reading, Raw, Server, CONCURRENT_LESSONS, WAIT};
 
 /// Whether any response arrives on `raw` within `patience`, without taking
 /// it: `peek` leaves the bytes for the next `line()`.
@@ -41,14 +29,7 @@ fn answers_within(raw: &Raw, patience: Duration) -> bool {
     socket.set_read_timeout(Some(patience)).unwrap();
     let answered = match socket.peek(&mut [0; 1]) {
         Ok(_) => true, // a response, or the server hanging up: either is an answer
-        Err(error)
-            if matches!(
-                error.kind(),
-                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-            ) =>
-        {
-            false
-        }
+        Err(error) if is_timeout(&error) => false,
         Err(error) => panic!("the connection failed: {error}"),
     };
     socket.set_read_timeout(Some(WAIT)).unwrap();
@@ -126,19 +107,9 @@ fn lesson_01_answers_a_second_client_only_once_the_first_leaves() {
 // Lessons 02 and 03: everyone at once, nothing lost
 // ---------------------------------------------------------------------------
 
-/// Runs `check` against a fresh server of every lesson that serves many
-/// clients at once.
-fn for_each_concurrent_lesson(check: impl Fn(&Server)) {
-    for lesson in CONCURRENT_LESSONS {
-        // Shown only when a test fails, to say which lesson failed.
-        println!("--- checking {lesson}");
-        check(&Server::start(lesson));
-    }
-}
-
 #[test]
 fn two_teachers_on_two_connections_keep_their_classes_apart() {
-    for_each_concurrent_lesson(|server| {
+    for_each_lesson(&CONCURRENT_LESSONS, |server| {
         // All three connections are open at the same time.
         let mut ana = server.connect();
         let mut bruno = server.connect();
@@ -214,7 +185,7 @@ fn answer_together(mut raw: Raw, student: String, start: &Barrier) -> [String; 2
 
 #[test]
 fn sixteen_students_answering_at_once_lose_no_presence() {
-    for_each_concurrent_lesson(|server| {
+    for_each_lesson(&CONCURRENT_LESSONS, |server| {
         let mut teacher = server.connect();
         teacher.ask("START 41");
         teacher.ask("START 42");
@@ -267,7 +238,7 @@ fn sixteen_students_answering_at_once_lose_no_presence() {
 
 #[test]
 fn misbehaving_clients_do_not_disturb_a_connection_in_progress() {
-    for_each_concurrent_lesson(|server| {
+    for_each_lesson(&CONCURRENT_LESSONS, |server| {
         let mut teacher = server.connect();
         let mut student = server.connect();
         teacher.ask("START 51");

@@ -13,38 +13,14 @@
 //!
 //! The servers run on the harness's scripted clock: the first time a server
 //! stamps is `2026-11-24T10:15:00-03:00`, and each later stamp is 3 s on
-//! ([`reading`]), so most responses can be compared whole.
+//! ([`harness::reading`]), so most responses can be compared whole.
 
 use std::io::Write;
 use std::thread;
 use std::time::Duration;
 
 use chamada::protocol::HELP_TEXT;
-use harness::{Raw, Server, CLOCK_START, CLOCK_STEP, LESSONS, WAIT};
-
-/// Runs `check` against a fresh server of every lesson, so each lesson's
-/// clock starts from its first reading and no state leaks between lessons.
-fn for_each_lesson(check: impl Fn(&Server)) {
-    for lesson in LESSONS {
-        // Printed output is shown only when a test fails: it says which
-        // lesson the failure belongs to.
-        println!("--- checking {lesson}");
-        check(&Server::start(lesson));
-    }
-}
-
-/// The time of the scripted clock's `n`th reading since the server started
-/// (0 is the first), as responses write it.
-fn reading(n: u32) -> String {
-    assert_eq!(
-        (CLOCK_START, CLOCK_STEP),
-        ("2026-11-24T10:15:00-03:00", "3"),
-        "the harness's clock changed; update `reading`"
-    );
-    let seconds = 15 * 60 + 3 * n;
-    let (hours, minutes) = (10 + seconds / 3600, seconds / 60 % 60);
-    format!("2026-11-24T{hours}:{minutes:02}:{:02}-03:00", seconds % 60)
-}
+use harness::{for_each_lesson, reading, Raw, LESSONS, WAIT};
 
 /// Asks `request` and checks the answer is `ERROR <code> ...`.
 fn assert_error(raw: &mut Raw, request: &str, code: &str) {
@@ -67,7 +43,7 @@ fn assert_still_answers(raw: &mut Raw) {
 
 #[test]
 fn start_opens_a_roll_call_and_a_second_start_is_refused() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut teacher = server.connect();
         assert_eq!(
             teacher.ask("START 42"),
@@ -92,7 +68,7 @@ fn start_opens_a_roll_call_and_a_second_start_is_refused() {
 
 #[test]
 fn end_lists_the_students_in_answer_order_with_their_count() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut raw = server.connect();
         assert_eq!(raw.ask("START 1"), format!("STARTED 1 {}", reading(0)));
         // Not alphabetical, and two ids that differ only by a leading zero.
@@ -109,7 +85,7 @@ fn end_lists_the_students_in_answer_order_with_their_count() {
 
 #[test]
 fn end_of_an_empty_roll_call_has_count_zero() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut raw = server.connect();
         raw.ask("START 2");
         assert_eq!(raw.ask("END 2"), format!("ENDED 2 {} 0", reading(1)));
@@ -118,7 +94,7 @@ fn end_of_an_empty_roll_call_has_count_zero() {
 
 #[test]
 fn end_of_a_class_that_is_not_open_is_refused() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut raw = server.connect();
         // Never started.
         assert_eq!(
@@ -137,7 +113,7 @@ fn end_of_a_class_that_is_not_open_is_refused() {
 
 #[test]
 fn status_shows_the_list_so_far_without_closing() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut raw = server.connect();
         raw.ask("START 5");
         let started = reading(0);
@@ -159,7 +135,7 @@ fn status_shows_the_list_so_far_without_closing() {
 
 #[test]
 fn status_of_a_class_that_is_not_open_is_refused() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut raw = server.connect();
         assert_eq!(
             raw.ask("STATUS 6"),
@@ -176,7 +152,7 @@ fn status_of_a_class_that_is_not_open_is_refused() {
 
 #[test]
 fn a_second_presence_gets_the_first_time_and_is_listed_once() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut raw = server.connect();
         raw.ask("START 3");
         let first = raw.ask("PRESENT a1 3");
@@ -196,7 +172,7 @@ fn a_second_presence_gets_the_first_time_and_is_listed_once() {
 
 #[test]
 fn presence_in_a_class_with_no_open_roll_call_is_refused_with_class_zero() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut raw = server.connect();
         // Never started.
         assert_eq!(
@@ -218,7 +194,7 @@ fn presence_in_a_class_with_no_open_roll_call_is_refused_with_class_zero() {
 
 #[test]
 fn end_forgets_the_list_so_a_new_start_begins_empty() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut raw = server.connect();
         raw.ask("START 8");
         raw.ask("PRESENT a1 8");
@@ -237,7 +213,7 @@ fn end_forgets_the_list_so_a_new_start_begins_empty() {
 
 #[test]
 fn auth_without_a_teacher_key_is_always_authorized() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut raw = server.connect();
         assert_eq!(raw.ask("AUTH anything"), "AUTHORIZED");
         assert_eq!(raw.ask("AUTH s3cret!#"), "AUTHORIZED");
@@ -248,7 +224,7 @@ fn auth_without_a_teacher_key_is_always_authorized() {
 
 #[test]
 fn help_names_every_request() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut raw = server.connect();
         let help = raw.ask("HELP");
         assert_eq!(help, format!("HELP {HELP_TEXT}"));
@@ -260,7 +236,7 @@ fn help_names_every_request() {
 
 #[test]
 fn quit_says_bye_then_the_server_closes() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut raw = server.connect();
         raw.ask("START 10");
         assert_eq!(raw.ask("QUIT"), "BYE");
@@ -277,7 +253,7 @@ fn quit_says_bye_then_the_server_closes() {
 
 #[test]
 fn verbs_are_case_insensitive_and_responses_are_upper_case() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut raw = server.connect();
         assert_eq!(raw.ask("start 11"), format!("STARTED 11 {}", reading(0)));
         assert_eq!(
@@ -297,7 +273,7 @@ fn verbs_are_case_insensitive_and_responses_are_upper_case() {
 
 #[test]
 fn students_are_case_sensitive() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut raw = server.connect();
         raw.ask("START 12");
         raw.ask("PRESENT abc 12");
@@ -311,7 +287,7 @@ fn students_are_case_sensitive() {
 
 #[test]
 fn tabs_and_extra_spaces_separate_tokens() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut raw = server.connect();
         assert_eq!(
             raw.ask("  \tSTART \t  13\t "),
@@ -327,7 +303,7 @@ fn tabs_and_extra_spaces_separate_tokens() {
 
 #[test]
 fn crlf_line_endings_work_like_lf() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut raw = server.connect();
         raw.send("START 14\r\n");
         assert_eq!(raw.line(), format!("STARTED 14 {}", reading(0)));
@@ -341,7 +317,7 @@ fn crlf_line_endings_work_like_lf() {
 
 #[test]
 fn leading_zeros_in_a_class_give_the_canonical_class() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut raw = server.connect();
         assert_eq!(raw.ask("START 007"), format!("STARTED 7 {}", reading(0)));
         assert_eq!(
@@ -370,7 +346,7 @@ fn leading_zeros_in_a_class_give_the_canonical_class() {
 
 #[test]
 fn blank_lines_get_no_response() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut raw = server.connect();
         // If any blank line were answered, the next line read would be that
         // answer instead of STARTED.
@@ -386,7 +362,7 @@ fn blank_lines_get_no_response() {
 
 #[test]
 fn an_unknown_verb_is_a_bad_request() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut raw = server.connect();
         // The exact line PROTOCOL.md's example session shows.
         assert_eq!(
@@ -403,7 +379,7 @@ fn an_unknown_verb_is_a_bad_request() {
 
 #[test]
 fn a_wrong_number_of_arguments_is_a_bad_request() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut raw = server.connect();
         raw.ask("START 16");
         for request in [
@@ -430,7 +406,7 @@ fn a_wrong_number_of_arguments_is_a_bad_request() {
 
 #[test]
 fn an_invalid_class_is_a_bad_request() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut raw = server.connect();
         for class in ["0", "000", "-1", "+1", "4294967296", "abc", "1.5", "0x10"] {
             for request in [
@@ -449,7 +425,7 @@ fn an_invalid_class_is_a_bad_request() {
 
 #[test]
 fn an_invalid_student_is_a_bad_request() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut raw = server.connect();
         raw.ask("START 17");
         let too_long = "a".repeat(33);
@@ -471,7 +447,7 @@ fn an_invalid_student_is_a_bad_request() {
 
 #[test]
 fn a_line_that_is_not_utf8_is_a_bad_request() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut raw = server.connect();
         raw.send(b"\xff\xfe\xfd\n");
         let response = raw.line();
@@ -498,7 +474,7 @@ fn padded_present(student: &str, class: u32, ending: &str, total: usize) -> Stri
 
 #[test]
 fn a_line_of_exactly_256_bytes_is_accepted_and_257_closes_the_connection() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let student = "S".repeat(32);
         let mut raw = server.connect();
         raw.ask("START 19");
@@ -536,7 +512,7 @@ fn a_line_of_exactly_256_bytes_is_accepted_and_257_closes_the_connection() {
 
 #[test]
 fn a_huge_line_without_a_newline_is_refused_and_the_server_carries_on() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut raw = server.connect();
         raw.ask("START 20");
         raw.ask("PRESENT a1 20");
@@ -576,7 +552,7 @@ fn a_huge_line_without_a_newline_is_refused_and_the_server_carries_on() {
 
 #[test]
 fn pipelined_requests_are_answered_in_order() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut raw = server.connect();
         let students: Vec<String> = (0..50).map(|n| format!("s{n}")).collect();
         let mut requests = String::from("START 21\n");
@@ -609,7 +585,7 @@ fn pipelined_requests_are_answered_in_order() {
 
 #[test]
 fn a_request_split_over_many_writes_is_read_whole() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut raw = server.connect();
         raw.ask("START 22");
         // Each piece leaves as its own segment: no Nagle batching.
@@ -637,7 +613,7 @@ fn a_request_split_over_many_writes_is_read_whole() {
 
 #[test]
 fn a_client_that_disconnects_mid_line_changes_nothing() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut first = server.connect();
         first.ask("START 23");
         assert_eq!(
@@ -667,7 +643,7 @@ fn a_client_that_disconnects_mid_line_changes_nothing() {
 
 #[test]
 fn a_client_that_hangs_up_without_reading_its_responses_changes_nothing() {
-    for_each_lesson(|server| {
+    for_each_lesson(&LESSONS, |server| {
         let mut first = server.connect();
         first.ask("START 24");
         first.ask("PRESENT kept 24");

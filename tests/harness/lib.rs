@@ -5,10 +5,19 @@
 //! port the system picks, talking to it through raw sockets or the real
 //! client binaries, and stopping it. Every wait here is bounded by
 //! [`WAIT`], so a broken server fails a test instead of hanging it.
+//!
+//! The modules hold what only some tests share: [`clock`] the times a test
+//! server stamps, [`flood`] a client that never reads, [`shutdown`] lesson
+//! 03's shutdown under load, and [`transcript`] the book's transcripts.
 
+pub mod clock;
+pub mod flood;
+pub mod shutdown;
 pub mod transcript;
 
-use std::io::{BufRead, BufReader, Read, Write};
+pub use clock::{reading, Reading};
+
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -16,6 +25,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
 use std::time::Duration;
 
+use chamada::{ErrorCode, Response};
 use crossbeam_channel::{unbounded, Receiver};
 use wait_timeout::ChildExt;
 
@@ -34,6 +44,18 @@ pub const CONCURRENT_LESSONS: [&str; 2] = ["lesson-02-threads", "lesson-03-final
 pub const CLOCK_START: &str = "2026-11-24T10:15:00-03:00";
 /// Seconds the scripted clock advances per reading.
 pub const CLOCK_STEP: &str = "3";
+
+/// Runs `check` against a fresh server of each of `lessons` in turn, so
+/// each server's clock starts from its first reading and no state leaks
+/// from one lesson to the next.
+pub fn for_each_lesson(lessons: &[&str], check: impl Fn(&Server)) {
+    for lesson in lessons {
+        // Printed output is shown only when a test fails: it says which
+        // lesson the failure belongs to.
+        println!("--- checking {lesson}");
+        check(&Server::start(lesson));
+    }
+}
 
 /// The path of one of the workspace's binaries, built on first use.
 ///
@@ -205,9 +227,13 @@ impl Raw {
 
     /// Sends bytes exactly as given (no newline added).
     pub fn send(&mut self, bytes: impl AsRef<[u8]>) {
-        self.stream
-            .write_all(bytes.as_ref())
-            .expect("the server takes our bytes");
+        self.try_send(bytes).expect("the server takes our bytes");
+    }
+
+    /// Sends bytes exactly as given, reporting rather than panicking on a
+    /// server that has hung up: during a shutdown that is expected.
+    pub fn try_send(&mut self, bytes: impl AsRef<[u8]>) -> io::Result<()> {
+        self.stream.write_all(bytes.as_ref())
     }
 
     /// Reads one response line, without its `\n`. Panics on a timeout or
@@ -221,13 +247,18 @@ impl Raw {
     ///
     /// A server that closes a connection while some of our bytes are still
     /// unread (after `line-too-long`, say) makes the system send a reset
-    /// rather than a normal end of stream: that is hanging up too.
+    /// rather than a normal end of stream: that is hanging up too. A line
+    /// cut short by the hang-up fails the test: the protocol promises that
+    /// a server never sends half a response.
     pub fn try_line(&mut self) -> Option<String> {
         let mut line = String::new();
         match self.reader.read_line(&mut line) {
             Ok(0) => None,
-            Ok(_) => Some(line.trim_end_matches('\n').to_owned()),
-            Err(error) if error.kind() == std::io::ErrorKind::ConnectionReset => None,
+            Ok(_) => match line.strip_suffix('\n') {
+                Some(whole) => Some(whole.to_owned()),
+                None => panic!("the server hung up in the middle of a line: {line:?}"),
+            },
+            Err(error) if error.kind() == io::ErrorKind::ConnectionReset => None,
             Err(error) => panic!("no response within {WAIT:?}: {error}"),
         }
     }
@@ -252,6 +283,18 @@ impl Raw {
     pub fn socket(&self) -> &TcpStream {
         &self.stream
     }
+}
+
+/// Reads a response line as a client would; anything that is not a
+/// protocol response fails the test.
+pub fn response(line: &str) -> Response {
+    Response::parse(line).unwrap_or_else(|why| panic!("not a response: {why}: {line:?}"))
+}
+
+/// True if `line` is `ERROR <code> ...`; a line that is no response at all
+/// fails the test.
+pub fn is_error(line: &str, code: ErrorCode) -> bool {
+    matches!(response(line), Response::Error { code: c, .. } if c == code)
 }
 
 /// What a finished client run printed, and how it exited.
