@@ -14,9 +14,8 @@
 use std::collections::HashMap;
 use std::net::TcpListener;
 use std::sync::{Arc, LockResult, Mutex, PoisonError, RwLock};
-use std::thread;
 
-use chamada::{serve, ClassId, Clock, Command, Response, RollCalls};
+use chamada::{ClassId, Clock, Command, Response, RollCalls};
 
 // ANCHOR: solution
 /// Every open roll call, each behind its own mutex.
@@ -85,16 +84,8 @@ impl Directory {
     }
 }
 
-/// Lesson 02's accept loop, sharing a `Directory`.
+/// Serves `directory` with lesson 02's accept loop, a thread per client.
 pub fn serve_forever(listener: TcpListener, directory: Arc<Directory>) {
-    for connection in listener.incoming() {
-        match connection {
-            Ok(stream) => {
-                let directory = Arc::clone(&directory);
-                thread::spawn(move || serve(stream, &mut |command| directory.answer(command)));
-            }
-            Err(error) => eprintln!("accept failed: {error}"),
-        }
-    }
+    super::thread_per_client(listener, directory, Directory::answer);
 }
 // ANCHOR_END: solution

@@ -16,9 +16,36 @@
 //! | [`peer_limit`] | 03 | a connection limit per client IP address |
 //! | [`stats`] | 03 | a second kind of registry message: statistics |
 
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::thread;
+
+use chamada::{serve, Command, Response};
+
 pub mod budget;
 pub mod directory;
 pub mod idle_timeout;
 pub mod peer_limit;
 pub mod shards;
 pub mod stats;
+
+// ANCHOR: thread_per_client
+/// Lesson 02's accept loop, unchanged but for the state its threads share:
+/// both lesson 02 exercises swap the `Mutex<RollCalls>` for a state of their
+/// own and keep this loop. `answer` is how a thread reaches that state.
+pub fn thread_per_client<S: Send + Sync + 'static>(
+    listener: TcpListener,
+    state: Arc<S>,
+    answer: fn(&S, Command) -> Response,
+) {
+    for connection in listener.incoming() {
+        match connection {
+            Ok(stream) => {
+                let state = Arc::clone(&state);
+                thread::spawn(move || serve(stream, &mut |command| answer(&state, command)));
+            }
+            Err(error) => eprintln!("accept failed: {error}"),
+        }
+    }
+}
+// ANCHOR_END: thread_per_client

@@ -8,9 +8,8 @@
 
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::thread;
 
-use chamada::{serve, Clock, Command, Response, RollCalls};
+use chamada::{Clock, Command, Response, RollCalls};
 
 // ANCHOR: solution
 /// The roll calls, split into independently locked shards.
@@ -41,16 +40,8 @@ impl Shards {
     }
 }
 
-/// Lesson 02's accept loop, unchanged but for the state it shares.
+/// Serves `shards` with lesson 02's accept loop, a thread per client.
 pub fn serve_forever(listener: TcpListener, shards: Arc<Shards>) {
-    for connection in listener.incoming() {
-        match connection {
-            Ok(stream) => {
-                let shards = Arc::clone(&shards);
-                thread::spawn(move || serve(stream, &mut |command| shards.answer(command)));
-            }
-            Err(error) => eprintln!("accept failed: {error}"),
-        }
-    }
+    super::thread_per_client(listener, shards, Shards::answer);
 }
 // ANCHOR_END: solution
