@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use chamada::ErrorCode;
 use harness::flood::Flooder;
-use harness::shutdown::{self, check_told_of_shutdown, Stopped};
+use harness::shutdown::{self, check_told_of_shutdown, Stopped, NOTICE_GRACE};
 use harness::{is_error, response, Raw, Server, WAIT};
 
 const LESSON: &str = "lesson-03-final";
@@ -163,6 +163,31 @@ fn a_client_hung_up_on_cannot_keep_its_place_by_trickling_bytes() {
     trickle.join().unwrap();
 }
 
+/// Sends a blank line every 50 ms on `raw`'s socket, from a thread of its
+/// own, until the server hangs up or [`WAIT`] has passed.
+fn send_blank_lines(raw: &Raw) -> thread::JoinHandle<()> {
+    let socket = raw.socket().try_clone().unwrap();
+    thread::spawn(move || {
+        let deadline = Instant::now() + WAIT;
+        while Instant::now() < deadline && (&socket).write_all(b"\n").is_ok() {
+            thread::sleep(Duration::from_millis(50));
+        }
+    })
+}
+
+#[test]
+fn blank_lines_do_not_keep_a_connection_from_timing_out() {
+    let server = Server::start_with(LESSON, &["--idle-timeout", "1"], &[]);
+    let mut blank = served(&server);
+    let sender = send_blank_lines(&blank);
+    // Blank lines get no response; the next line is the timeout.
+    let timeout = blank.line();
+    assert!(is_error(&timeout, ErrorCode::Timeout), "{timeout}");
+    assert!(blank.is_closed());
+    blank.close();
+    sender.join().unwrap();
+}
+
 // ---------------------------------------------------------------------------
 // A client that writes requests and never reads the responses.
 
@@ -197,6 +222,71 @@ fn a_client_that_never_reads_is_dropped_after_the_write_timeout() {
     // Everyone else is still served.
     served(&server);
     flooder.stop();
+}
+
+/// Opens class `class` and records `students` students in it, each with a
+/// 32-character id, as fast as the server takes them: requests are written
+/// on one thread while the answers are read on another.
+fn fill_class(server: &Server, class: u32, students: usize) {
+    let mut teacher = served(server);
+    assert!(teacher
+        .ask(&format!("START {class}"))
+        .starts_with("STARTED "));
+    let socket = teacher.socket().try_clone().unwrap();
+    let writer = thread::spawn(move || {
+        let mut requests = Vec::new();
+        for n in 0..students {
+            requests.extend(format!("PRESENT {n:0>32} {class}\n").bytes());
+        }
+        (&socket).write_all(&requests).unwrap();
+    });
+    for _ in 0..students {
+        let answer = teacher.line();
+        assert!(
+            answer.starts_with(&format!("PRESENCE {class} ")),
+            "{answer}"
+        );
+    }
+    writer.join().unwrap();
+}
+
+#[test]
+fn a_client_reading_a_large_status_slowly_is_cut_after_the_write_timeout() {
+    let server = Server::start_with(LESSON, &["--write-timeout", "1"], &[]);
+    let students = 150_000;
+    fill_class(&server, 44, students);
+    // The STATUS line lists every id: about 5 MB, more than the system
+    // buffers between server and client take (Linux lets a send buffer
+    // grow to 4 MiB).
+    let status_len = students * 33;
+
+    // A client with a small receive buffer (so the system cannot take the
+    // whole response on its behalf) that reads 2 KiB every 100 ms: at that
+    // pace the response would take over 30 s, longer than WAIT.
+    let mut slow = Raw::connect_with_receive_buffer(server.addr(), 4096);
+    let peer = slow.socket().local_addr().unwrap();
+    slow.send("STATUS 44\n");
+    let reader = thread::spawn(move || {
+        let started = Instant::now();
+        let mut received = 0;
+        let mut chunk = [0; 2048];
+        while started.elapsed() < WAIT {
+            match slow.read_some(&mut chunk) {
+                Some(0) | None => return received, // the server hung up
+                Some(n) => received += n,
+            }
+            thread::sleep(Duration::from_millis(100));
+        }
+        panic!("still connected after {WAIT:?}, {received} bytes read");
+    });
+
+    // Meanwhile everyone else is served.
+    served(&server);
+    let received = reader.join().expect("the slow reader is cut off");
+    assert!(received < status_len, "read all {received} bytes");
+    let log = server.wait_for(&format!("{peer} disconnected"));
+    assert!(log.contains("write timeout"), "{log}");
+    served(&server);
 }
 
 // ---------------------------------------------------------------------------
@@ -304,25 +394,25 @@ fn printed_still_open(log: &[String]) -> BTreeMap<u32, BTreeSet<String>> {
     shutdown::students_by_class(log[report + 1..].iter().map(|line| response(line)))
 }
 
-/// The server's grace period (`lesson_03_final::GRACE`): how long shutdown
-/// lets open connections finish before it closes their sockets.
-const GRACE: Duration = Duration::from_secs(1);
+/// Starts lesson 03 with a grace period in which every connection has time
+/// to hear the shutdown notice.
+fn start_to_be_stopped() -> Server {
+    let grace = NOTICE_GRACE.as_secs().to_string();
+    Server::start_with(LESSON, &["--shutdown-grace", &grace], &[])
+}
 
 #[cfg(unix)]
 #[test]
 fn sigterm_stops_the_server_without_losing_an_answered_presence() {
-    let server = Server::start(LESSON);
-    shutdown::check_no_answered_presence_is_lost(server.addr(), GRACE, || {
+    let server = start_to_be_stopped();
+    shutdown::check_no_answered_presence_is_lost(server.addr(), || {
         signal(server.pid(), "TERM");
-        let signalled = Instant::now();
         let (code, log) = server.wait_exit(); // bounded by WAIT
-        let took = signalled.elapsed();
         assert_eq!(code, Some(0), "{log:#?}");
         assert!(log
             .iter()
             .any(|line| line == "2 roll calls still open at shutdown"));
         Stopped {
-            took,
             still_open: printed_still_open(&log),
             report: log,
         }
@@ -331,16 +421,28 @@ fn sigterm_stops_the_server_without_losing_an_answered_presence() {
 
 #[cfg(unix)]
 #[test]
+fn a_client_sending_blank_lines_still_hears_the_shutdown_notice() {
+    let server = start_to_be_stopped();
+    let mut blank = served(&server);
+    let sender = send_blank_lines(&blank);
+    signal(server.pid(), "TERM");
+    let (code, log) = server.wait_exit();
+    check_told_of_shutdown(&mut blank, &log);
+    assert_eq!(code, Some(0), "{log:#?}");
+    sender.join().unwrap();
+}
+
+#[cfg(unix)]
+#[test]
 fn sigint_is_the_same_graceful_shutdown() {
-    let server = Server::start(LESSON);
+    let server = start_to_be_stopped();
     let mut teacher = served(&server);
     assert!(teacher.ask("START 7").starts_with("STARTED 7 "));
     assert!(teacher.ask("PRESENT s1 7").starts_with("PRESENCE 7 "));
 
     signal(server.pid(), "INT");
-    let signalled = Instant::now();
     let (code, log) = server.wait_exit();
-    check_told_of_shutdown(&mut teacher, signalled.elapsed(), GRACE, &log);
+    check_told_of_shutdown(&mut teacher, &log);
     assert_eq!(code, Some(0), "{log:#?}");
     assert!(log
         .iter()

@@ -220,9 +220,37 @@ impl Raw {
     pub fn connect(addr: SocketAddr) -> Raw {
         let stream = TcpStream::connect(addr)
             .unwrap_or_else(|error| panic!("cannot connect to {addr}: {error}"));
+        Raw::from_stream(stream)
+    }
+
+    /// Connects to `addr` with a receive buffer of about `bytes` (the
+    /// system may round it), set before connecting so that the window the
+    /// client offers stays that small: a client that cannot take a large
+    /// response quickly.
+    pub fn connect_with_receive_buffer(addr: SocketAddr, bytes: usize) -> Raw {
+        use socket2::{Domain, Socket, Type};
+        let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None).unwrap();
+        socket.set_recv_buffer_size(bytes).unwrap();
+        socket
+            .connect_timeout(&addr.into(), WAIT)
+            .unwrap_or_else(|error| panic!("cannot connect to {addr}: {error}"));
+        Raw::from_stream(socket.into())
+    }
+
+    fn from_stream(stream: TcpStream) -> Raw {
         stream.set_read_timeout(Some(WAIT)).unwrap();
         let reader = BufReader::new(stream.try_clone().unwrap());
         Raw { stream, reader }
+    }
+
+    /// Reads whatever bytes have arrived, at most `buf.len()`: `Some(0)`
+    /// at the end of the stream, `None` if the server reset it.
+    pub fn read_some(&mut self, buf: &mut [u8]) -> Option<usize> {
+        match self.reader.read(buf) {
+            Ok(n) => Some(n),
+            Err(error) if error.kind() == io::ErrorKind::ConnectionReset => None,
+            Err(error) => panic!("no bytes within {WAIT:?}: {error}"),
+        }
     }
 
     /// Sends bytes exactly as given (no newline added).

@@ -4,22 +4,23 @@
 //! shared, locked state. This lesson changes who owns the state and adds
 //! what a server needs before a real class can rely on it:
 //!
-//! | idea | where |
-//! |---|---|
-//! | one registry thread owns all roll calls; connection threads send it messages over channels | [`registry`] |
-//! | the listening socket built with socket2: SO_REUSEADDR, an explicit backlog | [`listener`] |
-//! | a connection limit: the client over it gets `ERROR busy` | [`limits`] |
-//! | idle and write timeouts, the teacher key, the shutdown notice | [`connection`] |
-//! | graceful shutdown on Ctrl-C or SIGTERM, without losing a list | [`shutdown`], [`run`] |
+//! It does so in steps, one idea each; the book gives each step a page.
+//!
+//! | step | idea | where |
+//! |---|---|---|
+//! | 1 | one registry thread owns all roll calls; connection threads send it messages over channels | [`registry`], [`Session::answer`](session::Session) |
+//! | 2 | the listening socket built by hand with socket2: SO_REUSEADDR, an explicit backlog | [`listener`] |
+//! | 3 | protections: a connection limit (`ERROR busy`), idle and write timeouts, the teacher key | [`open_connections`], [`session`], [`turn_away`] |
+//! | 4 | graceful shutdown on Ctrl-C or SIGTERM, without losing a list | [`shutdown`], [`run`], `main.rs` |
 //!
 //! [`run`] is the server itself, separate from `main` so that tests can run
 //! a server in their own process and stop it with a [`Shutdown`], exactly
 //! as a signal would.
 
-pub mod connection;
-pub mod limits;
 pub mod listener;
+pub mod open_connections;
 pub mod registry;
+pub mod session;
 pub mod shutdown;
 
 use std::net::{TcpListener, TcpStream};
@@ -27,11 +28,12 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
-use chamada::{serve, RollCalls, TeacherKey};
+use chamada::connection::peer_name;
+use chamada::{Response, RollCalls, TeacherKey};
 
-use connection::Connection;
-use limits::{Admission, Connections};
+use open_connections::{OpenConnections, Place};
 use registry::Registry;
+use session::Session;
 pub use shutdown::Shutdown;
 
 // ANCHOR: config
@@ -43,12 +45,15 @@ pub struct Config {
     pub max_connections: usize,
     /// How long a client may send nothing before it gets `ERROR timeout`.
     pub idle_timeout: Duration,
-    /// How long a response may take to leave. A client that stops reading
-    /// fills its socket's buffers and then our `write` blocks; past this,
-    /// we give up on that client instead of keeping a thread stuck for it.
+    /// How long one response may take to leave, from its first byte to its
+    /// last. A client that stops reading (or reads a trickle) fills its
+    /// socket's buffers and then our `write` blocks; past this deadline we
+    /// give up on that client instead of keeping a thread stuck for it.
     pub write_timeout: Duration,
     /// When set, `START`, `END` and `STATUS` need `AUTH` with this key.
     pub teacher_key: Option<TeacherKey>,
+    /// How long shutdown lets open connections finish before closing them.
+    pub grace: Duration,
 }
 
 impl Default for Config {
@@ -58,6 +63,7 @@ impl Default for Config {
             idle_timeout: Duration::from_secs(300),
             write_timeout: Duration::from_secs(10),
             teacher_key: None,
+            grace: Duration::from_secs(1),
         }
     }
 }
@@ -66,9 +72,6 @@ impl Default for Config {
 /// How often a connection thread looks up from a blocked read to check the
 /// idle time and the shutdown signal: the socket's read timeout.
 pub const TICK: Duration = Duration::from_millis(200);
-
-/// How long shutdown lets open connections finish before closing them.
-pub const GRACE: Duration = Duration::from_secs(1);
 
 // ANCHOR: run
 /// Serves roll calls on `listener` until `shutdown` begins, then returns
@@ -81,7 +84,7 @@ pub fn run(
 ) -> RollCalls {
     let config = Arc::new(config);
     let (registry, registry_thread) = Registry::start(roll_calls);
-    let connections = Connections::new(config.max_connections);
+    let open_connections = OpenConnections::new(config.max_connections);
     if let Ok(addr) = listener.local_addr() {
         shutdown.watch(addr);
     }
@@ -95,10 +98,8 @@ pub fn run(
                 // One socket, shared by the connection thread and the list
                 // of open connections.
                 let stream = Arc::new(stream);
-                match connections.admit(&stream) {
-                    Some(admission) => {
-                        start_connection(stream, admission, &registry, &config, &shutdown)
-                    }
+                match open_connections.admit(&stream) {
+                    Some(place) => start_connection(stream, place, &registry, &config, &shutdown),
                     None => turn_away(&stream, config.max_connections),
                 }
             }
@@ -113,10 +114,10 @@ pub fn run(
 
     println!(
         "shutting down: no new connections; closing {} open",
-        connections.count()
+        open_connections.count()
     );
     drop(listener); // from here on, new clients get "connection refused"
-    connections.close_all(GRACE);
+    open_connections.close_all(config.grace);
     drop(registry); // the registry thread ends when the last handle is gone...
     registry_thread
         .join()
@@ -128,27 +129,26 @@ pub fn run(
 /// Serves one admitted connection on a thread of its own.
 fn start_connection(
     stream: Arc<TcpStream>,
-    admission: Admission,
+    place: Place,
     registry: &Registry,
     config: &Arc<Config>,
     shutdown: &Shutdown,
 ) {
-    let mut connection = Connection {
+    let mut session = Session {
         registry: registry.clone(),
         config: Arc::clone(config),
         shutdown: shutdown.clone(),
         is_teacher: false,
     };
-    let timeouts = stream
-        .set_read_timeout(Some(TICK))
-        .and_then(|()| stream.set_write_timeout(Some(config.write_timeout)));
-    if let Err(error) = timeouts {
-        eprintln!("cannot set timeouts on a new connection: {error}");
+    // The read timeout is how the session's loop gets to look up from a
+    // blocked read (the write timeout is set per response, in the loop).
+    if let Err(error) = stream.set_read_timeout(Some(TICK)) {
+        eprintln!("cannot set a read timeout on a new connection: {error}");
         return;
     }
     let spawned = thread::Builder::new().spawn(move || {
-        serve(stream, &mut connection);
-        drop(admission); // the place is free only once the client is gone
+        session::serve(&stream, &mut session);
+        drop(place); // the place is free only once the client is gone
     });
     if let Err(error) = spawned {
         eprintln!("cannot start a thread for a new connection: {error}");
@@ -160,11 +160,11 @@ fn start_connection(
 /// Tells a client the server is full, and hangs up.
 fn turn_away(mut stream: &TcpStream, limit: usize) {
     use std::io::Write;
-    let peer = chamada::connection::peer_name(stream);
+    let peer = peer_name(stream);
     println!("{peer} turned away: already {limit} connections");
     // A new socket's send buffer is empty, so this short line never blocks;
     // the timeout is there only to make that certain.
     let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
-    let _ = stream.write_all(format!("{}\n", chamada::Response::busy(limit)).as_bytes());
+    let _ = stream.write_all(format!("{}\n", Response::busy(limit)).as_bytes());
 }
 // ANCHOR_END: turn_away

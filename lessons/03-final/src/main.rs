@@ -22,11 +22,15 @@ struct Args {
     #[arg(long, value_name = "SECONDS", default_value_t = 300,
           value_parser = clap::value_parser!(u64).range(1..))]
     idle_timeout: u64,
-    /// Hang up on a client whose response cannot be sent within this time
-    /// (it stopped reading).
+    /// Hang up on a client when one response has not wholly left within
+    /// this time (the client stopped reading, or reads too slowly).
     #[arg(long, value_name = "SECONDS", default_value_t = 10,
           value_parser = clap::value_parser!(u64).range(1..))]
     write_timeout: u64,
+    /// At shutdown, how long open connections get to finish their request
+    /// and hear ERROR shutdown before their sockets are closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 1)]
+    shutdown_grace: u64,
     /// Require this key (AUTH <key>) for START, END and STATUS.
     #[arg(
         long,
@@ -44,6 +48,7 @@ impl Args {
             idle_timeout: Duration::from_secs(self.idle_timeout),
             write_timeout: Duration::from_secs(self.write_timeout),
             teacher_key: self.teacher_key.clone(),
+            grace: Duration::from_secs(self.shutdown_grace),
         }
     }
 }

@@ -1,5 +1,6 @@
-//! The connection limit: how many clients the server serves at once, and a
-//! list of them so that shutdown can close any that linger.
+//! The open connections: how many clients the server serves at once (the
+//! connection limit), and a list of their sockets so that shutdown can
+//! close any that linger.
 //!
 //! Every thread costs memory (its stack) and every socket a file descriptor.
 //! Without a limit, a lab full of scripts (or one buggy loop) opening
@@ -13,7 +14,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 /// The open connections of one server.
-pub struct Connections {
+pub struct OpenConnections {
     /// How many may be open at once.
     limit: usize,
     /// Each open connection's socket, by a number of its own, so shutdown
@@ -35,17 +36,17 @@ struct OpenSockets {
 
 /// A place taken among the open connections. Dropping it (when the
 /// connection thread ends, however it ends) frees the place.
-pub struct Admission {
+pub struct Place {
     /// The list this place was taken from.
-    connections: Arc<Connections>,
+    open_connections: Arc<OpenConnections>,
     /// Which entry of the list is ours.
     id: u64,
 }
 
-impl Connections {
+impl OpenConnections {
     /// An empty list that admits up to `limit` connections.
-    pub fn new(limit: usize) -> Arc<Connections> {
-        Arc::new(Connections {
+    pub fn new(limit: usize) -> Arc<OpenConnections> {
+        Arc::new(OpenConnections {
             limit,
             open: Mutex::default(),
             closed: Condvar::new(),
@@ -63,7 +64,7 @@ impl Connections {
 
     // ANCHOR: admit
     /// Takes a place for `stream`, or returns `None` if the server is full.
-    pub fn admit(self: &Arc<Self>, stream: &Arc<TcpStream>) -> Option<Admission> {
+    pub fn admit(self: &Arc<Self>, stream: &Arc<TcpStream>) -> Option<Place> {
         let mut open = self.lock();
         if open.by_id.len() >= self.limit {
             return None;
@@ -71,8 +72,8 @@ impl Connections {
         let id = open.next_id;
         open.next_id += 1;
         open.by_id.insert(id, Arc::clone(stream));
-        Some(Admission {
-            connections: Arc::clone(self),
+        Some(Place {
+            open_connections: Arc::clone(self),
             id,
         })
     }
@@ -96,10 +97,10 @@ impl Connections {
 }
 
 // ANCHOR: release
-impl Drop for Admission {
+impl Drop for Place {
     fn drop(&mut self) {
-        self.connections.lock().by_id.remove(&self.id);
-        self.connections.closed.notify_all();
+        self.open_connections.lock().by_id.remove(&self.id);
+        self.open_connections.closed.notify_all();
     }
 }
 // ANCHOR_END: release
