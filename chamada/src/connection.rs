@@ -178,10 +178,12 @@ fn send(mut stream: &TcpStream, response: &Response) -> io::Result<()> {
 
 /// Closes a connection the server chose to end, so that its last response
 /// arrives. Closing a socket that still has unread input makes the system
-/// send a reset (RST) instead of a normal end (FIN), and on some systems a
-/// reset makes the client throw away what it had not read yet: our error
-/// line. So: say we are done writing, read and discard what the client is
-/// still sending (a bounded amount, for a bounded time), then close.
+/// send a reset (RST) instead of a normal end (FIN). A reset loses what had
+/// not reached the client yet, and a Windows client also discards what had
+/// arrived but it had not read: our last line. (Linux keeps that readable.)
+/// So, a lingering close: say we are done writing (the FIN follows our
+/// last line), read and discard what the client is still sending (a
+/// bounded amount, for a bounded time), then close.
 fn hang_up(mut stream: &TcpStream) {
     use std::io::Read;
     const DRAIN_LIMIT: usize = 64 * 1024;
