@@ -372,6 +372,23 @@ fn without_a_teacher_key_any_auth_is_authorized() {
     assert!(teacher.ask("END 5").starts_with("ENDED 5 "));
 }
 
+/// Every `AUTH` replaces the verdict of the one before: a wrong key after
+/// the right one takes the authorization back (PROTOCOL.md says so).
+#[test]
+fn a_wrong_auth_after_a_right_one_takes_the_authorization_back() {
+    let server = Server::start_with(LESSON, &["--teacher-key", KEY], &[]);
+    let mut teacher = server.connect();
+    assert_eq!(teacher.ask(&format!("AUTH {KEY}")), "AUTHORIZED");
+    assert!(teacher.ask("START 6").starts_with("STARTED 6 "));
+    let wrong = teacher.ask("AUTH not-the-key");
+    assert!(is_error(&wrong, ErrorCode::Forbidden), "{wrong}");
+    let after = teacher.ask("STATUS 6");
+    assert!(is_error(&after, ErrorCode::Forbidden), "{after}");
+    // The right key, sent again, authorizes again.
+    assert_eq!(teacher.ask(&format!("AUTH {KEY}")), "AUTHORIZED");
+    assert!(teacher.ask("END 6").starts_with("ENDED 6 "));
+}
+
 // ---------------------------------------------------------------------------
 // Graceful shutdown by signal.
 

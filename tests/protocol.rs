@@ -222,6 +222,20 @@ fn auth_without_a_teacher_key_is_always_authorized() {
     });
 }
 
+/// Without a teacher key any well-formed key is accepted, but a key the
+/// protocol does not allow (over 64 bytes, or not printable ASCII) is a
+/// `bad-request`, on every lesson: it never reaches the key check.
+#[test]
+fn a_malformed_key_is_a_bad_request_even_without_a_teacher_key() {
+    for_each_lesson(&LESSONS, |server| {
+        let mut raw = server.connect();
+        assert_eq!(raw.ask(&format!("AUTH {}", "k".repeat(64))), "AUTHORIZED");
+        assert_error(&mut raw, &format!("AUTH {}", "k".repeat(65)), "bad-request");
+        assert_error(&mut raw, "AUTH chave-\u{e9}", "bad-request");
+        assert_error(&mut raw, "AUTH key\u{7f}", "bad-request");
+    });
+}
+
 #[test]
 fn help_names_every_request() {
     for_each_lesson(&LESSONS, |server| {

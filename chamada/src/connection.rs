@@ -161,11 +161,12 @@ impl fmt::Display for Ending {
 /// arrives.
 ///
 /// Closing a socket that still has unread input makes the system send a
-/// reset (RST) instead of a normal end (FIN). Linux still lets the client
-/// read what had already reached it, but Windows throws it away: our last
-/// line would be lost. So: say we are done writing, read and discard what
-/// the client is still sending (at most 64 KiB, for at most 500 ms in all),
-/// then close.
+/// reset (RST) instead of a normal end (FIN). A reset loses what had not
+/// reached the client yet, and a Windows client also discards what had
+/// arrived but it had not read: our last line. (Linux keeps that readable.)
+/// So, a lingering close: say we are done writing (the FIN follows our last
+/// line), read and discard what the client is still sending (at most
+/// 64 KiB, for at most 500 ms in all), then close.
 pub fn lingering_close(mut stream: &TcpStream) {
     const DRAIN_LIMIT: usize = 64 * 1024;
     let _ = stream.shutdown(Shutdown::Write);

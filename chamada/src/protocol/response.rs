@@ -173,7 +173,10 @@ impl Response {
     pub fn busy(limit: usize) -> Response {
         Response::error(
             ErrorCode::Busy,
-            format!("the server already has {limit} connections; try again soon"),
+            format!(
+                "the server already has {limit} connection{}; try again soon",
+                if limit == 1 { "" } else { "s" }
+            ),
         )
     }
 
@@ -398,6 +401,8 @@ mod tests {
             (Response::Bye, "BYE"),
             (Response::not_open(class(9)), "ERROR not-open class 9 has no open roll call"),
             (Response::already_open(class(9)), "ERROR already-open class 9 already has an open roll call"),
+            (Response::busy(1), "ERROR busy the server already has 1 connection; try again soon"),
+            (Response::busy(2), "ERROR busy the server already has 2 connections; try again soon"),
         ];
         for (response, line) in cases {
             assert_eq!(response.to_string(), line);

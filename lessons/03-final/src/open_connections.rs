@@ -81,8 +81,10 @@ impl OpenConnections {
 
     // ANCHOR: close_all
     /// Waits up to `grace` for every connection to close by itself, then
-    /// closes the sockets of the ones still open, which makes their
-    /// threads' blocked reads and writes fail at once.
+    /// shuts down both directions of the sockets still open. That ends
+    /// their threads' blocked calls at once: a blocked write fails, and a
+    /// blocked read returns end of stream on Linux (0 bytes, not an error),
+    /// which the request loop takes as the client having left.
     pub fn close_all(&self, grace: Duration) {
         let open = self.lock();
         let (open, _) = self

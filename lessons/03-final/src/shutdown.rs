@@ -43,9 +43,11 @@ impl Shutdown {
         self.inner.begun.store(true, Ordering::SeqCst);
         // ANCHOR: wake
         // The accept loop is blocked inside `accept`, which no flag can
-        // interrupt. So we connect to our own listener: `accept` returns,
-        // the loop sees the flag, and stops. (The classic "self-pipe
-        // trick", done with the socket we already have.)
+        // interrupt. So we connect to our own listener: a wake-up
+        // connection. `accept` returns it, the loop sees the flag, and
+        // stops. (The same idea as the "self-pipe trick" of event loops,
+        // which write to a pipe the loop watches; here the listener itself
+        // is what the loop waits on.)
         if let Some(addr) = self.inner.listening_on.get() {
             wake(*addr);
         }
