@@ -387,3 +387,50 @@ fn with_a_teacher_key_only_a_teacher_with_the_key_may_teach() {
         ),
     );
 }
+
+/// A loopback address where, a moment ago, nobody listened.
+fn nobody_listens() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().to_string()
+}
+
+#[test]
+fn a_malformed_key_is_refused_by_name_and_rule_without_being_shown() {
+    // Each holds "s3cret", so that a leak of even part of one shows.
+    let keys = ["s3cret with a space", &"s3cret".repeat(11), "s3cretção"];
+    // If a key were taken, the client would find nobody here and say so.
+    let server = nobody_listens();
+    for key in keys {
+        let on_command_line = ["--server", &server, "--key", key];
+        let in_environment = [("CHAMADA_TEACHER_KEY", key)];
+        for (options, env) in [
+            (&on_command_line[..], &[][..]),
+            (&on_command_line[..2], &in_environment[..]),
+        ] {
+            let run = clean(run_client_with(
+                "teacher",
+                options,
+                &["start", "5"],
+                "",
+                env,
+            ));
+            assert_eq!(run.code, Some(2), "{run:#?}");
+            assert_eq!(run.stdout, "", "{run:#?}");
+            for what in ["'--key <KEY>'", "CHAMADA_TEACHER_KEY", "1 to 64"] {
+                assert!(run.stderr.contains(what), "no {what}: {run:#?}");
+            }
+            assert!(!run.stderr.contains("s3cr"), "the key leaked: {run:#?}");
+        }
+    }
+}
+
+#[test]
+fn a_key_may_start_with_a_dash() {
+    // clap would read `-s3cret` as an unknown option, and quote it.
+    let server = Server::start_with(FINAL, &["--teacher-key", "-s3cret"], &[]);
+    let run = once("teacher", &server, &["--key", "-s3cret", "start", "5"]);
+    assert_success(
+        &run,
+        &format!("Roll call of class 5 opened at {}.\n", reading(0).human()),
+    );
+}
