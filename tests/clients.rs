@@ -10,6 +10,7 @@
 //! as `2026-11-24 10:15:00`, then 3 s later per reading
 //! ([`harness::Reading::human`]).
 
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 
 use harness::{reading, run_client, run_client_with, Run, Server};
@@ -433,4 +434,174 @@ fn a_key_may_start_with_a_dash() {
         &run,
         &format!("Roll call of class 5 opened at {}.\n", reading(0).human()),
     );
+}
+
+/// A one-connection stand-in for a server at a moment a test cannot
+/// arrange on a real one: it reads the client's first line, which must be
+/// an `AUTH`, and answers it with `answer`.
+fn answering_auth_with(answer: &'static str) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        stream.set_read_timeout(Some(harness::WAIT)).unwrap();
+        let mut first = String::new();
+        BufReader::new(&stream).read_line(&mut first).unwrap();
+        assert!(first.starts_with("AUTH "), "{first:?}");
+        (&stream)
+            .write_all(format!("{answer}\n").as_bytes())
+            .unwrap();
+    });
+    addr
+}
+
+#[test]
+fn an_error_answer_to_auth_is_reported_for_what_it_is() {
+    let cases = [
+        (
+            "ERROR forbidden that is not the teacher key",
+            "the server refused the teacher key; check --key or CHAMADA_TEACHER_KEY",
+        ),
+        (
+            "ERROR shutdown the server is shutting down; goodbye",
+            "the server did not check the teacher key: \
+             Error (shutdown): The server is shutting down; goodbye.",
+        ),
+        (
+            "ERROR timeout nothing received for 300 s; closing the connection",
+            "the server did not check the teacher key: \
+             Error (timeout): Nothing received for 300 s; closing the connection.",
+        ),
+    ];
+    for (answer, said) in cases {
+        let server = answering_auth_with(answer);
+        let options = ["--server", server.as_str(), "--key", "s3cret"];
+        let run = clean(run_client_with(
+            "teacher",
+            &options,
+            &["start", "5"],
+            "",
+            &[],
+        ));
+        assert_eq!(
+            (run.code, run.stdout.as_str(), run.stderr.as_str()),
+            (Some(1), "", format!("teacher: {said}\n").as_str()),
+            "{answer}"
+        );
+    }
+}
+
+#[test]
+fn a_full_server_is_not_reported_as_refusing_the_key() {
+    let server = Server::start_with(
+        FINAL,
+        &["--max-connections", "1", "--teacher-key", "s3cret"],
+        &[],
+    );
+    // The one place, taken and known to be taken (it has been served).
+    let mut holder = server.connect();
+    assert!(holder.ask("HELP").starts_with("HELP "));
+    let run = once("teacher", &server, &["--key", "s3cret", "start", "5"]);
+    assert_eq!((run.code, run.stdout.as_str()), (Some(1), ""), "{run:#?}");
+    let said = "teacher: the server did not check the teacher key: Error (busy): ";
+    assert!(run.stderr.starts_with(said), "{run:#?}");
+    assert_eq!(run.stderr.lines().count(), 1, "{run:#?}");
+}
+
+// ---------------------------------------------------------------------------
+// Where the server is: --server
+// ---------------------------------------------------------------------------
+
+#[test]
+fn the_clients_reach_a_server_by_ipv6_address_and_by_name() {
+    // By name: localhost resolves to loopback (127.0.0.1, ::1 or both; the
+    // client tries each).
+    let server = Server::start(FINAL);
+    let by_name = format!("localhost:{}", server.addr().port());
+    let run = clean(run_client_with(
+        "teacher",
+        &["--server", &by_name],
+        &["start", "5"],
+        "",
+        &[],
+    ));
+    assert_success(
+        &run,
+        &format!("Roll call of class 5 opened at {}.\n", reading(0).human()),
+    );
+
+    if !harness::has_ipv6_loopback() {
+        return;
+    }
+    let server = Server::start_on(FINAL, "[::1]:0", &[], &[]);
+    let bracketed = server.addr().to_string();
+    assert!(bracketed.starts_with("[::1]:"), "{bracketed}");
+    assert_success(
+        &once("teacher", &server, &["start", "6"]),
+        &format!("Roll call of class 6 opened at {}.\n", reading(0).human()),
+    );
+    // The same address from the environment, as a lab would set it once.
+    let run = clean(run_client_with(
+        "student",
+        &[],
+        &["a1", "6"],
+        "",
+        &[("CHAMADA_SERVER", &bracketed)],
+    ));
+    assert_success(
+        &run,
+        &format!(
+            "Presence recorded: student a1 in class 6 at {}.\n",
+            reading(1).human()
+        ),
+    );
+    // The interactive banner shows the address the way it was read.
+    let run = clean(run_client("teacher", server.addr(), &[], "quit\n"));
+    assert!(
+        run.stdout
+            .starts_with(&format!("Connected to {bracketed}.\n")),
+        "{run:#?}"
+    );
+}
+
+#[test]
+fn a_server_address_that_is_no_address_is_a_usage_error() {
+    for bad in ["localhost:http", "[::1", "::1]:5050", "a b", "127.0.0.1:0"] {
+        // Refused before connecting: nothing is sent anywhere.
+        let run = clean(run_client_with(
+            "teacher",
+            &["--server", bad],
+            &["status", "5"],
+            "",
+            &[],
+        ));
+        assert_eq!(run.code, Some(2), "{bad}: {run:#?}");
+        assert!(run.stderr.contains("'--server <HOST:PORT>'"), "{run:#?}");
+        assert_eq!(run.stdout, "", "{run:#?}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The book's UDP example
+// ---------------------------------------------------------------------------
+
+#[test]
+fn the_udp_example_answers_help_instead_of_binding_an_address_called_help() {
+    for args in [&["--help"][..], &["server", "--help"], &["ask", "--help"]] {
+        // Were `--help` taken for an address, `server --help` would fail to
+        // bind it, or bind and run until the harness's wait runs out.
+        let run = clean(run_client_with("udp-roll-call", args, &[], "", &[]));
+        assert_eq!((run.code, run.stderr.as_str()), (Some(0), ""), "{run:#?}");
+        assert!(run.stdout.contains("Usage: udp-roll-call"), "{run:#?}");
+    }
+    // And a wrong command line is a usage error that says what is wrong.
+    let run = clean(run_client_with(
+        "udp-roll-call",
+        &["ask", "nowhere", "HELP"],
+        &[],
+        "",
+        &[],
+    ));
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(run.stderr.contains("'<ADDR>'"), "{run:#?}");
 }

@@ -25,6 +25,9 @@ pub struct ServerArgs {
 }
 // ANCHOR_END: bind_option
 
+/// The port of [`DEFAULT_ADDR`]; clients use it when given only a host.
+pub const DEFAULT_PORT: u16 = 5050;
+
 /// Why a server could not start, as a sentence saying what to do.
 ///
 /// `main` returns it: Rust then prints `Error: ` and this sentence (its
