@@ -11,9 +11,9 @@
 //! ([`harness::Reading::human`]).
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 
-use harness::{reading, run_client, run_client_with, Run, Server};
+use harness::{reading, run_client, run_client_with, Raw, Run, Server};
 
 /// The final lesson's server: what most tests run against.
 const FINAL: &str = "lesson-03-final";
@@ -604,4 +604,126 @@ fn the_udp_example_answers_help_instead_of_binding_an_address_called_help() {
     ));
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert!(run.stderr.contains("'<ADDR>'"), "{run:#?}");
+}
+
+// ---------------------------------------------------------------------------
+// Where clients connect, after a wildcard bind
+// ---------------------------------------------------------------------------
+
+/// What `server` printed between its first line and the first client's
+/// arrival: the addresses it lists. A connection from `client` (a loopback
+/// address) marks the end, and shows it can be reached there.
+fn listed_addresses(server: &Server, client: SocketAddr) -> Vec<String> {
+    let mut raw = Raw::connect(client);
+    assert!(raw.ask("HELP").starts_with("HELP "));
+    server.wait_for(" connected");
+    raw.close();
+    let log = server.log();
+    let end = log.iter().position(|line| line.ends_with(" connected"));
+    log[1..end.unwrap()].to_vec()
+}
+
+/// The `ADDRESS  LABEL` lines under the heading, as (address, label).
+fn places(listed: &[String]) -> Vec<(SocketAddr, String)> {
+    listed
+        .iter()
+        .filter_map(|line| line.strip_prefix("  "))
+        .map(|place| {
+            let (at, label) = place.split_once(' ').expect("ADDRESS  LABEL");
+            (at.parse().expect("an address"), label.trim().to_owned())
+        })
+        .collect()
+}
+
+/// This machine's interface addresses of one family, as `if-addrs` (the
+/// server's source too) sees them, without the IPv6 link-local ones.
+fn interface_addresses(ipv4: bool) -> Vec<IpAddr> {
+    let interfaces = if_addrs::get_if_addrs().expect("the interfaces can be listed");
+    interfaces
+        .iter()
+        .map(|interface| interface.ip())
+        .filter(|ip| ip.is_ipv4() == ipv4)
+        .filter(|ip| !matches!(ip, IpAddr::V6(v6) if v6.segments()[0] & 0xffc0 == 0xfe80))
+        .collect()
+}
+
+#[test]
+fn after_binding_0_0_0_0_every_server_lists_where_clients_connect() {
+    for lesson in harness::LESSONS {
+        // Binding every address only listens; the test connects to loopback.
+        let server = Server::start_on(lesson, "0.0.0.0:0", &[], &[]);
+        let port = server.addr().port();
+        assert!(server.addr().ip().is_unspecified(), "{lesson}");
+        let loopback = SocketAddr::from(([127, 0, 0, 1], port));
+        let listed = listed_addresses(&server, loopback);
+        assert_eq!(
+            listed.first().map(String::as_str),
+            Some("clients connect to one of this machine's IPv4 addresses:"),
+            "{lesson}: {listed:#?}"
+        );
+        let places = places(&listed);
+        assert_eq!(places.len(), listed.len() - 1, "{lesson}: {listed:#?}");
+        assert_eq!(places[0], (loopback, "this machine only".to_owned()));
+        for (at, _) in &places {
+            assert!(at.is_ipv4() && at.port() == port, "{lesson}: {listed:#?}");
+        }
+        for ip in interface_addresses(true) {
+            assert!(
+                places.iter().any(|(at, _)| at.ip() == ip),
+                "{lesson} left out {ip}: {listed:#?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn after_binding_ipv6_wildcard_the_server_lists_ipv6_addresses_and_says_if_ipv4_works_too() {
+    if !harness::has_ipv6_loopback() {
+        return;
+    }
+    // Lesson 01 binds with the standard library, lesson 03 with socket2.
+    for lesson in ["lesson-01-blocking", "lesson-03-final"] {
+        let server = Server::start_on(lesson, "[::]:0", &[], &[]);
+        let port = server.addr().port();
+        let loopback = SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, port));
+        let listed = listed_addresses(&server, loopback);
+        assert_eq!(
+            listed.first().map(String::as_str),
+            Some("clients connect to one of this machine's IPv6 addresses:"),
+            "{lesson}: {listed:#?}"
+        );
+        let places = places(&listed);
+        assert_eq!(places[0], (loopback, "this machine only".to_owned()));
+        for (at, _) in &places {
+            assert!(at.is_ipv6() && at.port() == port, "{lesson}: {listed:#?}");
+        }
+        for ip in interface_addresses(false) {
+            assert!(
+                places.iter().any(|(at, _)| at.ip() == ip),
+                "{lesson} left out {ip}: {listed:#?}"
+            );
+        }
+        // Whatever the server says about IPv4 must be what a client finds.
+        let says_ipv4_works = listed
+            .last()
+            .unwrap()
+            .starts_with("IPv4 clients can connect too");
+        let lines_about_ipv4 = usize::from(says_ipv4_works);
+        assert_eq!(
+            places.len(),
+            listed.len() - 1 - lines_about_ipv4,
+            "{listed:#?}"
+        );
+        let ipv4_loopback = SocketAddr::from(([127, 0, 0, 1], port));
+        let ipv4_works = TcpStream::connect_timeout(&ipv4_loopback, harness::WAIT).is_ok();
+        assert_eq!(says_ipv4_works, ipv4_works, "{lesson}: {listed:#?}");
+        println!("{lesson} on [::] takes IPv4 too: {ipv4_works}");
+    }
+}
+
+#[test]
+fn a_server_bound_to_one_address_lists_nothing_more() {
+    let server = Server::start(FINAL);
+    let listed = listed_addresses(&server, server.addr());
+    assert_eq!(listed, Vec::<String>::new());
 }
