@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use chamada::ErrorCode;
 use harness::flood::Flooder;
 use harness::shutdown::{self, check_told_of_shutdown, Stopped, NOTICE_GRACE};
-use harness::{is_error, response, Raw, Server, WAIT};
+use harness::{is_error, response, run_client_with, Raw, Server, WAIT};
 
 const LESSON: &str = "lesson-03-final";
 
@@ -387,6 +387,51 @@ fn a_wrong_auth_after_a_right_one_takes_the_authorization_back() {
     // The right key, sent again, authorizes again.
     assert_eq!(teacher.ask(&format!("AUTH {KEY}")), "AUTHORIZED");
     assert!(teacher.ask("END 6").starts_with("ENDED 6 "));
+}
+
+/// Keys that break the protocol's rule (a space, too long, not ASCII), each
+/// holding [`KEY`] so that a leak of even part of one is easy to spot.
+fn malformed_keys() -> [String; 3] {
+    [
+        format!("{KEY} with a space"),
+        KEY.repeat(11),
+        format!("{KEY}ção"),
+    ]
+}
+
+#[test]
+fn a_malformed_key_is_refused_by_name_and_rule_without_being_shown() {
+    for key in malformed_keys() {
+        let on_command_line = ["--teacher-key", key.as_str()];
+        let in_environment = [("CHAMADA_TEACHER_KEY", key.as_str())];
+        for (options, env) in [(&on_command_line[..], &[][..]), (&[], &in_environment)] {
+            // If the key were taken, the server would run: on a free port,
+            // and only until the harness's wait runs out.
+            let options = [&["--bind", "127.0.0.1:0"], options].concat();
+            let run = run_client_with(LESSON, &options, &[], "", env);
+            assert_eq!(run.code, Some(2), "{run:#?}");
+            assert_eq!(run.stdout, "", "{run:#?}");
+            for what in ["'--teacher-key <KEY>'", "CHAMADA_TEACHER_KEY", "1 to 64"] {
+                assert!(run.stderr.contains(what), "no {what}: {run:#?}");
+            }
+            assert!(!run.stderr.contains("panicked"), "{run:#?}");
+            assert!(!run.stderr.contains(KEY), "the key leaked: {run:#?}");
+        }
+    }
+}
+
+#[test]
+fn a_key_may_start_with_a_dash_and_is_still_never_shown() {
+    // clap would read `-s3cret` as an unknown option and quote it.
+    let key = format!("-{KEY}");
+    let server = Server::start_with(LESSON, &["--teacher-key", &key], &[]);
+    let mut teacher = server.connect();
+    assert!(is_error(&teacher.ask("START 5"), ErrorCode::Forbidden));
+    assert_eq!(teacher.ask(&format!("AUTH {key}")), "AUTHORIZED");
+    assert!(teacher.ask("START 5").starts_with("STARTED 5 "));
+    leave(&server, teacher);
+    let log = finished_log(server);
+    assert!(log.iter().all(|line| !line.contains(KEY)), "{log:#?}");
 }
 
 // ---------------------------------------------------------------------------

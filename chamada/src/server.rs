@@ -4,7 +4,7 @@
 
 use std::fmt;
 use std::io;
-use std::net::{SocketAddr, TcpListener};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 
 use crate::clock::Clock;
 use crate::rollcall::RollCalls;
@@ -24,6 +24,9 @@ pub struct ServerArgs {
     pub bind: SocketAddr,
 }
 // ANCHOR_END: bind_option
+
+/// The port of [`DEFAULT_ADDR`]; clients use it when given only a host.
+pub const DEFAULT_PORT: u16 = 5050;
 
 /// Why a server could not start, as a sentence saying what to do.
 ///
@@ -70,13 +73,72 @@ pub fn roll_calls_from_env() -> Result<RollCalls, StartupError> {
     Ok(RollCalls::new(clock))
 }
 
+// ANCHOR: announce
 /// Prints the address `listener` actually bound, always as the first line
 /// of output: with `--bind 127.0.0.1:0` that is the only way to learn the
 /// port the system picked.
+///
+/// After a wildcard bind (`0.0.0.0` or `[::]`) that line names no machine,
+/// so the lines after it list the addresses clients can connect to (see
+/// `reachable_at`).
 pub fn announce(listener: &TcpListener) {
-    match listener.local_addr() {
-        Ok(addr) => println!("listening on {addr}"),
+    let addr = match listener.local_addr() {
+        Ok(addr) => addr,
         // Cannot happen for a socket that is bound, but no reason to panic.
-        Err(error) => println!("listening (address unknown: {error})"),
+        Err(error) => return println!("listening (address unknown: {error})"),
+    };
+    println!("listening on {addr}");
+    if addr.ip().is_unspecified() {
+        print!("{}", reachable_at(listener, addr));
     }
+}
+// ANCHOR_END: announce
+
+/// Where clients can reach a listener bound to the wildcard `addr`: the
+/// loopback address, then each interface's address of the same family
+/// (IPv4 for `0.0.0.0`, IPv6 for `[::]`), all with the listener's port.
+///
+/// IPv6 link-local addresses (`fe80::`) are left out: a client can use one
+/// only with a zone naming its *own* interface, which the server cannot
+/// know. An IPv6 listener that also takes IPv4 (a dual-stack socket: on
+/// Linux, `[::]` does unless `IPV6_V6ONLY` is set) says so on a last line.
+fn reachable_at(listener: &TcpListener, addr: SocketAddr) -> String {
+    let (family, loopback): (&str, IpAddr) = match addr {
+        SocketAddr::V4(_) => ("IPv4", Ipv4Addr::LOCALHOST.into()),
+        SocketAddr::V6(_) => ("IPv6", Ipv6Addr::LOCALHOST.into()),
+    };
+    let mut places = vec![(loopback, "this machine only".to_owned())];
+    let mut trouble = None;
+    match if_addrs::get_if_addrs() {
+        Ok(interfaces) => {
+            for interface in interfaces {
+                let ip = interface.ip();
+                let same_family = ip.is_ipv4() == addr.is_ipv4();
+                let needs_zone = ip.is_ipv6() && interface.is_link_local();
+                if same_family && !needs_zone && ip != loopback {
+                    places.push((ip, interface.name));
+                }
+            }
+        }
+        Err(error) => trouble = Some(format!("  (cannot list the other addresses: {error})\n")),
+    }
+    let places: Vec<(String, String)> = places
+        .into_iter()
+        .map(|(ip, label)| (SocketAddr::new(ip, addr.port()).to_string(), label))
+        .collect();
+    let width = places.iter().map(|(at, _)| at.len()).max().unwrap_or(0);
+    let mut text = format!("clients connect to one of this machine's {family} addresses:\n");
+    for (at, label) in places {
+        text.push_str(&format!("  {at:width$}  {label}\n"));
+    }
+    text.push_str(&trouble.unwrap_or_default());
+    let dual_stack =
+        addr.is_ipv6() && socket2::SockRef::from(listener).only_v6().ok() == Some(false);
+    if dual_stack {
+        text.push_str(
+            "IPv4 clients can connect too, to this machine's IPv4 addresses: \
+             the socket is dual-stack (IPV6_V6ONLY is off)\n",
+        );
+    }
+    text
 }

@@ -74,7 +74,8 @@ pub fn binary(name: &str) -> PathBuf {
             .expect("target/<profile>/deps");
         let mut cargo = Command::new(env!("CARGO"));
         cargo.args(["build", "--quiet", "--bins"]);
-        for package in ["chamada"].iter().chain(&LESSONS) {
+        // book-code: the book's UDP example, `udp-roll-call`.
+        for package in ["chamada", "book-code"].iter().chain(&LESSONS) {
             cargo.args(["--package", package]);
         }
         if profile_dir.ends_with("release") {
@@ -107,8 +108,16 @@ impl Server {
 
     /// Starts `lesson` with extra command-line options and environment.
     pub fn start_with(lesson: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
+        Server::start_on(lesson, "127.0.0.1:0", args, env)
+    }
+
+    /// Starts `lesson` bound to `bind` (give port 0, so the system picks a
+    /// free one), with extra command-line options and environment. Tests
+    /// may bind a wildcard such as `0.0.0.0:0`, which only listens, but
+    /// connect only to loopback.
+    pub fn start_on(lesson: &str, bind: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(binary(lesson))
-            .args(["--bind", "127.0.0.1:0"])
+            .args(["--bind", bind])
             .args(args)
             .env("CHAMADA_CLOCK", CLOCK_START)
             .env("CHAMADA_CLOCK_STEP", CLOCK_STEP)
@@ -205,6 +214,16 @@ fn follow(output: impl Read + Send + 'static) -> (Receiver<String>, Arc<Mutex<Ve
         }
     });
     (lines, log)
+}
+
+/// True if this machine has IPv6 loopback (`::1`). Some containers and CI
+/// machines have IPv6 turned off; tests of IPv6 then print why they skip.
+pub fn has_ipv6_loopback() -> bool {
+    let available = std::net::TcpListener::bind("[::1]:0").is_ok();
+    if !available {
+        println!("note: no IPv6 loopback (::1) on this machine; skipping the IPv6 part");
+    }
+    available
 }
 
 /// A raw connection to a server: bytes out, lines in, like `nc`.

@@ -31,12 +31,15 @@ struct Args {
     /// and hear ERROR shutdown before their sockets are closed.
     #[arg(long, value_name = "SECONDS", default_value_t = 1)]
     shutdown_grace: u64,
-    /// Require this key (AUTH <key>) for START, END and STATUS.
+    /// Require this key (AUTH <key>) for START, END and STATUS. Prefer the
+    /// environment variable: a command line is visible to everyone in `ps`.
+    /// A key may start with `-`; a bad one is refused without being shown.
     #[arg(
         long,
         value_name = "KEY",
         env = "CHAMADA_TEACHER_KEY",
-        hide_env_values = true
+        hide_env_values = true,
+        allow_hyphen_values = true
     )]
     teacher_key: Option<TeacherKey>,
 }
