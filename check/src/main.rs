@@ -61,7 +61,10 @@ fn main() -> ExitCode {
     match grade(&args) {
         Ok(report) => {
             if args.json {
-                println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
             } else {
                 print!("{}", report.text());
             }
@@ -91,7 +94,10 @@ fn grade(args: &Args) -> Result<Report, String> {
                 .to_owned()
         })?;
         // The message never repeats the key.
-        Some(text.parse::<TeacherKey>().map_err(|why| format!("CHAMADA_TEACHER_KEY: {why}"))?)
+        Some(
+            text.parse::<TeacherKey>()
+                .map_err(|why| format!("CHAMADA_TEACHER_KEY: {why}"))?,
+        )
     } else {
         None
     };

@@ -281,7 +281,9 @@ impl Conn<'_> {
                 Ok(0) if self.pending.is_empty() => return Heard::Closed,
                 Ok(0) => {
                     let half = String::from_utf8_lossy(&self.pending).into_owned();
-                    return Heard::Broken(format!("half a line, then the server hung up: {half:?}"));
+                    return Heard::Broken(format!(
+                        "half a line, then the server hung up: {half:?}"
+                    ));
                 }
                 Ok(_) => continue,
                 Err(error) if is_timeout(&error) => continue,
@@ -307,8 +309,10 @@ impl Conn<'_> {
             Heard::Line(line) => line,
             other => return Err(self.probe.fail(expected, self.describe(other))),
         };
-        let response = Response::parse(&line)
-            .map_err(|why| self.probe.fail(expected, format!("{line}\n(not a response: {why})")))?;
+        let response = Response::parse(&line).map_err(|why| {
+            self.probe
+                .fail(expected, format!("{line}\n(not a response: {why})"))
+        })?;
         self.probe.track(&response);
         if ok(&response) {
             Ok(response)

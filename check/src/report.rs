@@ -130,7 +130,11 @@ impl Report {
                 category.score,
                 category.max
             );
-            for check in self.checks.iter().filter(|c| c.category == category.category) {
+            for check in self
+                .checks
+                .iter()
+                .filter(|c| c.category == category.category)
+            {
                 check.write_text(&mut out);
             }
         }
@@ -175,7 +179,11 @@ impl CheckReport {
 
     fn write_text(&self, out: &mut String) {
         let mark = if self.passed { "ok  " } else { "FAIL" };
-        let _ = writeln!(out, "  {mark} {} ({}/{})", self.name, self.score, self.points);
+        let _ = writeln!(
+            out,
+            "  {mark} {} ({}/{})",
+            self.name, self.score, self.points
+        );
         if self.passed {
             return;
         }
@@ -186,7 +194,11 @@ impl CheckReport {
         ] {
             let text = text.as_deref().unwrap_or_default();
             let mut lines = text.lines();
-            let _ = writeln!(out, "       {label:<9} {}", lines.next().unwrap_or_default());
+            let _ = writeln!(
+                out,
+                "       {label:<9} {}",
+                lines.next().unwrap_or_default()
+            );
             for line in lines {
                 let _ = writeln!(out, "                 {line}");
             }

@@ -79,7 +79,10 @@ impl RollCalls {
                         at: now,
                     }
                 }
-                None => Response::Presence { class: None, at: now },
+                None => Response::Presence {
+                    class: None,
+                    at: now,
+                },
             },
         }
     }

@@ -16,14 +16,38 @@ pub fn checks(with_key: bool) -> Vec<Check> {
         run,
     };
     let mut checks = vec![
-        check("an unknown request: ERROR bad-request, and the connection stays open", 1, unknown),
-        check("the wrong number of arguments: ERROR bad-request", 1, arguments),
-        check("a class that is not 1 to 4294967295: ERROR bad-request", 2, bad_classes),
-        check("a student id that is not 1 to 32 letters or digits: ERROR bad-request", 2, bad_students),
-        check("a line that is not UTF-8: ERROR bad-request, and the connection stays open", 1, not_utf8),
+        check(
+            "an unknown request: ERROR bad-request, and the connection stays open",
+            1,
+            unknown,
+        ),
+        check(
+            "the wrong number of arguments: ERROR bad-request",
+            1,
+            arguments,
+        ),
+        check(
+            "a class that is not 1 to 4294967295: ERROR bad-request",
+            2,
+            bad_classes,
+        ),
+        check(
+            "a student id that is not 1 to 32 letters or digits: ERROR bad-request",
+            2,
+            bad_students,
+        ),
+        check(
+            "a line that is not UTF-8: ERROR bad-request, and the connection stays open",
+            1,
+            not_utf8,
+        ),
     ];
     if with_key {
-        checks.push(check("the teacher key: needed for START, and a wrong one refused", 2, key));
+        checks.push(check(
+            "the teacher key: needed for START, and a wrong one refused",
+            2,
+            key,
+        ));
     }
     checks
 }
@@ -36,7 +60,9 @@ fn all_refused(ctx: &Ctx, requests: &[&str]) -> Result<(), Failure> {
     for request in requests {
         conn.ask(request, BAD_REQUEST, error(ErrorCode::BadRequest))?;
     }
-    conn.ask("HELP", "HELP ... (the connection is still open)", |r| *r == Response::Help)?;
+    conn.ask("HELP", "HELP ... (the connection is still open)", |r| {
+        *r == Response::Help
+    })?;
     Ok(())
 }
 
@@ -45,7 +71,10 @@ fn unknown(ctx: &Ctx) -> Result<(), Failure> {
 }
 
 fn arguments(ctx: &Ctx) -> Result<(), Failure> {
-    all_refused(ctx, &["START", "START 7 8", "PRESENT ana", "END", "HELP me"])
+    all_refused(
+        ctx,
+        &["START", "START 7 8", "PRESENT ana", "END", "HELP me"],
+    )
 }
 
 fn bad_classes(ctx: &Ctx) -> Result<(), Failure> {
@@ -67,11 +96,22 @@ fn bad_classes(ctx: &Ctx) -> Result<(), Failure> {
 fn bad_students(ctx: &Ctx) -> Result<(), Failure> {
     let k = ctx.class();
     let too_long = format!("PRESENT {} {k}", "a".repeat(33));
-    all_refused(ctx, &[&too_long, &format!("PRESENT ana-b {k}"), &format!("PRESENT joão {k}")])?;
+    all_refused(
+        ctx,
+        &[
+            &too_long,
+            &format!("PRESENT ana-b {k}"),
+            &format!("PRESENT joão {k}"),
+        ],
+    )?;
     // The longest id is fine, and kept exactly, leading zeros and all.
     let longest = format!("0{}", "Z9".repeat(15) + "x");
     let mut conn = ctx.probe.teacher("")?;
-    conn.ask(&format!("START {k}"), &format!("STARTED {k} <time>"), started(k))?;
+    conn.ask(
+        &format!("START {k}"),
+        &format!("STARTED {k} <time>"),
+        started(k),
+    )?;
     let expected = format!("PRESENCE {k} <time>");
     conn.ask(&format!("PRESENT {longest} {k}"), &expected, presence(k))?;
     let expected = format!("ENDED {k} <time> 1 {longest}");
@@ -81,9 +121,14 @@ fn bad_students(ctx: &Ctx) -> Result<(), Failure> {
 
 fn not_utf8(ctx: &Ctx) -> Result<(), Failure> {
     let mut conn = ctx.probe.connect("")?;
-    conn.send_raw(b"START \xff\xfe\n", r"START \xff\xfe (bytes that are not UTF-8)")?;
+    conn.send_raw(
+        b"START \xff\xfe\n",
+        r"START \xff\xfe (bytes that are not UTF-8)",
+    )?;
     conn.expect(BAD_REQUEST, error(ErrorCode::BadRequest))?;
-    conn.ask("HELP", "HELP ... (the connection is still open)", |r| *r == Response::Help)?;
+    conn.ask("HELP", "HELP ... (the connection is still open)", |r| {
+        *r == Response::Help
+    })?;
     Ok(())
 }
 
@@ -91,8 +136,16 @@ fn key(ctx: &Ctx) -> Result<(), Failure> {
     let k = ctx.class();
     let mut conn = ctx.probe.connect("")?;
     let forbidden = "ERROR forbidden ...";
-    conn.ask(&format!("START {k}"), forbidden, error(ErrorCode::Forbidden))?;
+    conn.ask(
+        &format!("START {k}"),
+        forbidden,
+        error(ErrorCode::Forbidden),
+    )?;
     conn.ask("AUTH not-the-key-0", forbidden, error(ErrorCode::Forbidden))?;
-    conn.ask(&format!("START {k}"), forbidden, error(ErrorCode::Forbidden))?;
+    conn.ask(
+        &format!("START {k}"),
+        forbidden,
+        error(ErrorCode::Forbidden),
+    )?;
     Ok(())
 }

@@ -64,12 +64,18 @@ fn silent_clients(ctx: &Ctx) -> Result<(), Failure> {
     let mut half = ctx.probe.connect("half-line client")?;
     half.send_raw(b"PRESENT ana", "PRESENT ana (no newline; then silence)")?;
     let k = ctx.class();
-    let mut other = ctx.probe.teacher("third client")?;
-    let expected = format!("STARTED {k} <time> (at once: the others' silence is theirs alone)");
-    other.ask(&format!("START {k}"), &expected, started(k))?;
-    let expected = format!("ENDED {k} <time> 0");
-    other.ask(&format!("END {k}"), &expected, ended(k, &[]))?;
-    Ok(())
+    let served = (|| {
+        let mut other = ctx.probe.teacher("third client")?;
+        let expected = format!("STARTED {k} <time> (at once: the others' silence is theirs alone)");
+        other.ask(&format!("START {k}"), &expected, started(k))?;
+        let expected = format!("ENDED {k} <time> 0");
+        other.ask(&format!("END {k}"), &expected, ended(k, &[]))
+    })();
+    served.map(drop).map_err(|mut failure| {
+        failure.got += "\n(a server that serves one client at a time by design, like lesson 01, \
+                        is graded with --one-at-a-time)";
+        failure
+    })
 }
 
 fn second_client_waits(ctx: &Ctx) -> Result<(), Failure> {
@@ -84,7 +90,9 @@ fn second_client_waits(ctx: &Ctx) -> Result<(), Failure> {
             let got = second.describe(other);
             return Err(ctx.probe.fail(
                 "no answer to the second client while the first is connected",
-                format!("{got}\n(this server serves clients at once: grade it without --one-at-a-time)"),
+                format!(
+                    "{got}\n(this server serves clients at once: grade it without --one-at-a-time)"
+                ),
             ));
         }
     }
@@ -159,20 +167,53 @@ fn two_teachers(ctx: &Ctx) -> Result<(), Failure> {
     let (x, y) = (ctx.class(), ctx.class());
     let mut teacher_x = Party::join(ctx, "teacher 1")?;
     let mut teacher_y = Party::join(ctx, "teacher 2")?;
-    let mut students = [Party::join(ctx, "student 1")?, Party::join(ctx, "student 2")?];
-    teacher_x.ask(ctx, &format!("START {x}"), &format!("STARTED {x} <time>"), started(x))?;
-    teacher_y.ask(ctx, &format!("START {y}"), &format!("STARTED {y} <time>"), started(y))?;
+    let mut students = [
+        Party::join(ctx, "student 1")?,
+        Party::join(ctx, "student 2")?,
+    ];
+    teacher_x.ask(
+        ctx,
+        &format!("START {x}"),
+        &format!("STARTED {x} <time>"),
+        started(x),
+    )?;
+    teacher_y.ask(
+        ctx,
+        &format!("START {y}"),
+        &format!("STARTED {y} <time>"),
+        started(y),
+    )?;
     let answers = [(0, "ana", x), (1, "bia", y), (0, "caio", y), (1, "duda", x)];
     for (student, id, class) in answers {
         let expected = format!("PRESENCE {class} <time>");
-        students[student].ask(ctx, &format!("PRESENT {id} {class}"), &expected, presence(class))?;
+        students[student].ask(
+            ctx,
+            &format!("PRESENT {id} {class}"),
+            &expected,
+            presence(class),
+        )?;
     }
     let expected = format!("STATUS {y} <time> 2 bia caio (in any order)");
-    teacher_y.ask(ctx, &format!("STATUS {y}"), &expected, lists_exactly(y, false, &["bia", "caio"]))?;
+    teacher_y.ask(
+        ctx,
+        &format!("STATUS {y}"),
+        &expected,
+        lists_exactly(y, false, &["bia", "caio"]),
+    )?;
     let expected = format!("ENDED {x} <time> 2 ana duda (in any order)");
-    teacher_x.ask(ctx, &format!("END {x}"), &expected, lists_exactly(x, true, &["ana", "duda"]))?;
+    teacher_x.ask(
+        ctx,
+        &format!("END {x}"),
+        &expected,
+        lists_exactly(x, true, &["ana", "duda"]),
+    )?;
     let expected = format!("ENDED {y} <time> 2 bia caio (in any order; ending {x} left {y} alone)");
-    teacher_y.ask(ctx, &format!("END {y}"), &expected, lists_exactly(y, true, &["bia", "caio"]))?;
+    teacher_y.ask(
+        ctx,
+        &format!("END {y}"),
+        &expected,
+        lists_exactly(y, true, &["bia", "caio"]),
+    )?;
     Ok(())
 }
 
@@ -246,7 +287,11 @@ fn wait_for_answers(ctx: &Ctx, progress: &Receiver<()>, count: usize) {
 }
 
 /// The teacher's `STATUS`, and when it was sent.
-fn ask_status(ctx: &Ctx, class: ClassId, teacher: &mut Party<'_>) -> Result<(Response, Instant), Failure> {
+fn ask_status(
+    ctx: &Ctx,
+    class: ClassId,
+    teacher: &mut Party<'_>,
+) -> Result<(Response, Instant), Failure> {
     let sent_at = Instant::now();
     let expected = format!("STATUS {class} <time> <count> <students>");
     let any_status = |r: &Response| matches!(r, Response::Status { class: c, .. } if *c == class);
@@ -264,19 +309,28 @@ fn ask_end(ctx: &Ctx, class: ClassId, teacher: &mut Party<'_>) -> Result<Respons
 fn answers_during_end(ctx: &Ctx) -> Result<(), Failure> {
     let k = ctx.class();
     let mut teacher = Party::join(ctx, "teacher")?;
-    teacher.ask(ctx, &format!("START {k}"), &format!("STARTED {k} <time>"), started(k))?;
+    teacher.ask(
+        ctx,
+        &format!("START {k}"),
+        &format!("STARTED {k} <time>"),
+        started(k),
+    )?;
     let (view, answers) = if ctx.one_at_a_time {
         in_turn(ctx, k, &mut teacher)?
     } else {
         at_once(ctx, k, &mut teacher)?
     };
-    verdict(k, &view, &answers)
+    verdict(k, ctx.one_at_a_time, &view, &answers)
 }
 
 /// Every student client answering at once, each on its own thread, while
 /// the teacher sends `STATUS` after a quarter of the answers and `END`
 /// after half.
-fn at_once(ctx: &Ctx, class: ClassId, teacher: &mut Party<'_>) -> Result<(TeacherView, Vec<Answer>), Failure> {
+fn at_once(
+    ctx: &Ctx,
+    class: ClassId,
+    teacher: &mut Party<'_>,
+) -> Result<(TeacherView, Vec<Answer>), Failure> {
     // Connected before any thread starts, so they all answer together.
     let mut conns = Vec::new();
     for client in 0..STUDENT_CLIENTS {
@@ -297,14 +351,22 @@ fn at_once(ctx: &Ctx, class: ClassId, teacher: &mut Party<'_>) -> Result<(Teache
             let (status, status_at) = ask_status(ctx, class, teacher)?;
             wait_for_answers(ctx, &heard, STUDENTS / 4);
             let ended = ask_end(ctx, class, teacher)?;
-            Ok(TeacherView { status, status_at, ended })
+            Ok(TeacherView {
+                status,
+                status_at,
+                ended,
+            })
         })();
         let mut answers = Vec::new();
         for student in students {
             match student.join() {
                 Ok(Ok(some)) => answers.extend(some),
                 Ok(Err(failure)) => return Err(failure),
-                Err(_) => return Err(ctx.probe.fail("", "a thread of check panicked (a bug in check)")),
+                Err(_) => {
+                    return Err(ctx
+                        .probe
+                        .fail("", "a thread of check panicked (a bug in check)"))
+                }
             }
         }
         Ok((view?, answers))
@@ -314,7 +376,11 @@ fn at_once(ctx: &Ctx, class: ClassId, teacher: &mut Party<'_>) -> Result<(Teache
 /// The same story with one client at a time: a quarter of the clients
 /// answer, the teacher asks `STATUS`, another quarter, the teacher ends the
 /// roll call, and the other half answer (and must be refused).
-fn in_turn(ctx: &Ctx, class: ClassId, teacher: &mut Party<'_>) -> Result<(TeacherView, Vec<Answer>), Failure> {
+fn in_turn(
+    ctx: &Ctx,
+    class: ClassId,
+    teacher: &mut Party<'_>,
+) -> Result<(TeacherView, Vec<Answer>), Failure> {
     let (progress, _) = unbounded();
     let mut answers = Vec::new();
     let mut status = None;
@@ -331,23 +397,45 @@ fn in_turn(ctx: &Ctx, class: ClassId, teacher: &mut Party<'_>) -> Result<(Teache
     let (Some((status, status_at)), Some(ended)) = (status, ended) else {
         unreachable!("STUDENT_CLIENTS is at least 2")
     };
-    Ok((TeacherView { status, status_at, ended }, answers))
+    Ok((
+        TeacherView {
+            status,
+            status_at,
+            ended,
+        },
+        answers,
+    ))
 }
 
 /// Judges the teacher's lists against what every student was told.
-fn verdict(class: ClassId, view: &TeacherView, answers: &[Answer]) -> Result<(), Failure> {
-    let told: HashMap<&str, &Answer> = answers.iter().map(|a| (a.student.as_str(), a)).collect();
+fn verdict(
+    class: ClassId,
+    one_at_a_time: bool,
+    view: &TeacherView,
+    answers: &[Answer],
+) -> Result<(), Failure> {
+    let by_id: HashMap<&str, &Answer> = answers.iter().map(|a| (a.student.as_str(), a)).collect();
     let recorded = answers.iter().filter(|a| a.recorded).count();
+    let how = if one_at_a_time {
+        "one client at a time"
+    } else {
+        "at once"
+    };
     let summary = format!(
-        "START {class}; {STUDENT_CLIENTS} clients sent PRESENT c<client>s<n> {class} for {ANSWERS_EACH} students each \
-         ({STUDENTS} in all, one request at a time per client); the teacher sent STATUS {class} after about \
-         a quarter of the answers and END {class} after about half\n({recorded} students were told PRESENCE {class}, {} PRESENCE 0)",
+        "teacher> START {class}\n\
+         {STUDENT_CLIENTS} clients, {how}, each PRESENT c<client>s<n> {class} for {ANSWERS_EACH} students, \
+         one request at a time ({STUDENTS} students in all)\n\
+         teacher> STATUS {class}, after about a quarter of the answers\n\
+         teacher> END {class}, after about half"
+    );
+    let told = format!(
+        "\n({recorded} students were told PRESENCE {class} <time>, {} PRESENCE 0 <time>)",
         answers.len() - recorded
     );
     let fail = |expected: &str, got: String| Failure {
         sent: summary.clone(),
         expected: expected.to_owned(),
-        got,
+        got: got + &told,
     };
     for (name, response) in [("STATUS", &view.status), ("ENDED", &view.ended)] {
         let list = students_of(response);
@@ -355,10 +443,18 @@ fn verdict(class: ClassId, view: &TeacherView, answers: &[Answer]) -> Result<(),
         for student in list {
             let id = student.as_str();
             if !seen.insert(id) {
-                return Err(fail(&format!("{name} lists each student once"), format!("{name} lists {id} twice")));
+                return Err(fail(
+                    &format!("{name} lists each student once"),
+                    format!("{name} lists {id} twice"),
+                ));
             }
-            match told.get(id) {
-                None => return Err(fail(&format!("{name} lists only students who answered"), format!("{name} lists {id}, who never answered"))),
+            match by_id.get(id) {
+                None => {
+                    return Err(fail(
+                        &format!("{name} lists only students who answered"),
+                        format!("{name} lists {id}, who never answered"),
+                    ))
+                }
                 Some(answer) if !answer.recorded => {
                     return Err(fail(
                         &format!("nobody told PRESENCE 0 is listed by {name}"),
@@ -369,7 +465,10 @@ fn verdict(class: ClassId, view: &TeacherView, answers: &[Answer]) -> Result<(),
             }
         }
     }
-    let ended: BTreeSet<&str> = students_of(&view.ended).iter().map(StudentId::as_str).collect();
+    let ended: BTreeSet<&str> = students_of(&view.ended)
+        .iter()
+        .map(StudentId::as_str)
+        .collect();
     let lost: Vec<&str> = answers
         .iter()
         .filter(|a| a.recorded && !ended.contains(a.student.as_str()))
@@ -384,14 +483,20 @@ fn verdict(class: ClassId, view: &TeacherView, answers: &[Answer]) -> Result<(),
             ),
         ));
     }
-    let in_status: BTreeSet<&str> = students_of(&view.status).iter().map(StudentId::as_str).collect();
-    let missing = answers
+    let in_status: BTreeSet<&str> = students_of(&view.status)
         .iter()
-        .find(|a| a.recorded && a.heard_at < view.status_at && !in_status.contains(a.student.as_str()));
+        .map(StudentId::as_str)
+        .collect();
+    let missing = answers.iter().find(|a| {
+        a.recorded && a.heard_at < view.status_at && !in_status.contains(a.student.as_str())
+    });
     if let Some(answer) = missing {
         return Err(fail(
             &format!("STATUS lists every student told PRESENCE {class} before it was asked"),
-            format!("{} was told PRESENCE {class} before the STATUS, but STATUS does not list them", answer.student),
+            format!(
+                "{} was told PRESENCE {class} before the STATUS, but STATUS does not list them",
+                answer.student
+            ),
         ));
     }
     Ok(())

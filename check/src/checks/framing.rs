@@ -18,14 +18,38 @@ pub fn checks() -> Vec<Check> {
         run,
     };
     vec![
-        check("a request split over several writes is read whole", 2, split),
-        check("several requests in one write are answered one by one, in order", 2, pipelined),
+        check(
+            "a request split over several writes is read whole",
+            2,
+            split,
+        ),
+        check(
+            "several requests in one write are answered one by one, in order",
+            2,
+            pipelined,
+        ),
         check("lines ending in CR LF (telnet, Windows) work", 1, crlf),
         check("blank lines get no response", 1, blank_lines),
-        check("a line of 256 bytes, the longest allowed, is answered", 1, longest_line),
-        check("a line of 257 bytes: ERROR line-too-long, then the server hangs up", 2, too_long),
-        check("8 KiB without a newline: ERROR line-too-long without waiting for the end", 2, endless),
-        check("a client that vanishes mid-line: its half request is not carried out", 1, vanished),
+        check(
+            "a line of 256 bytes, the longest allowed, is answered",
+            1,
+            longest_line,
+        ),
+        check(
+            "a line of 257 bytes: ERROR line-too-long, then the server hangs up",
+            2,
+            too_long,
+        ),
+        check(
+            "8 KiB without a newline: ERROR line-too-long without waiting for the end",
+            2,
+            endless,
+        ),
+        check(
+            "a client that vanishes mid-line: its half request is not carried out",
+            1,
+            vanished,
+        ),
     ]
 }
 
@@ -35,10 +59,15 @@ const PAUSE: Duration = Duration::from_millis(30);
 fn split(ctx: &Ctx) -> Result<(), Failure> {
     let k = ctx.class();
     let mut conn = ctx.probe.teacher("")?;
-    conn.ask(&format!("START {k}"), &format!("STARTED {k} <time>"), started(k))?;
+    conn.ask(
+        &format!("START {k}"),
+        &format!("STARTED {k} <time>"),
+        started(k),
+    )?;
     let last = format!("{k}\n");
     let pieces: [&[u8]; 4] = [b"PRE", b"SENT a", b"na ", last.as_bytes()];
-    let shown = format!("PRESENT ana {k}, in 4 writes 30 ms apart: \"PRE\" \"SENT a\" \"na \" \"{k}\\n\"");
+    let shown =
+        format!("PRESENT ana {k}, in 4 writes 30 ms apart: \"PRE\" \"SENT a\" \"na \" \"{k}\\n\"");
     conn.send_pieces(&pieces, PAUSE, &shown)?;
     conn.expect(&format!("PRESENCE {k} <time>"), presence(k))?;
     let expected = format!("ENDED {k} <time> 1 ana");
@@ -57,7 +86,10 @@ fn pipelined(ctx: &Ctx) -> Result<(), Failure> {
         format!("END {k}"),
     ];
     let batch: String = requests.iter().map(|r| format!("{r}\n")).collect();
-    conn.send_raw(batch.as_bytes(), &format!("{} (all in one write)", requests.join("\\n")))?;
+    conn.send_raw(
+        batch.as_bytes(),
+        &format!("{} (all in one write)", requests.join("\\n")),
+    )?;
     conn.expect(&format!("1st: STARTED {k} <time>"), started(k))?;
     conn.expect(&format!("2nd: PRESENCE {k} <time>"), presence(k))?;
     conn.expect(&format!("3rd: PRESENCE {k} <time>"), presence(k))?;
@@ -76,7 +108,9 @@ fn crlf(ctx: &Ctx) -> Result<(), Failure> {
         conn.send_raw(line.as_bytes(), &format!("{request}\\r\\n"))?;
         conn.expect(&expected, ok)
     };
-    ask(format!("START {k}"), format!("STARTED {k} <time>"), &|r| started(k)(r))?;
+    ask(format!("START {k}"), format!("STARTED {k} <time>"), &|r| {
+        started(k)(r)
+    })?;
     let expected = format!("PRESENCE {k} <time>");
     ask(format!("PRESENT ana {k}"), expected, &|r| presence(k)(r))?;
     let expected = format!("ENDED {k} <time> 1 ana");
@@ -89,9 +123,11 @@ fn blank_lines(ctx: &Ctx) -> Result<(), Failure> {
     let shown = r"\n\r\n   \n\t\nHELP\n (four blank lines, then HELP, in one write)";
     conn.send_raw(b"\n\r\n   \n\t\nHELP\n", shown)?;
     conn.expect("HELP ... (the only response)", |r| *r == Response::Help)?;
-    conn.ask("QUIT", "BYE (no response to a blank line in between)", |r| {
-        *r == Response::Bye
-    })?;
+    conn.ask(
+        "QUIT",
+        "BYE (no response to a blank line in between)",
+        |r| *r == Response::Bye,
+    )?;
     Ok(())
 }
 
@@ -129,7 +165,10 @@ fn vanished(ctx: &Ctx) -> Result<(), Failure> {
     {
         let mut gone = ctx.probe.teacher("vanishing client")?;
         let half = format!("START {k}");
-        gone.send_raw(half.as_bytes(), &format!("{half} (no newline; then it disconnects)"))?;
+        gone.send_raw(
+            half.as_bytes(),
+            &format!("{half} (no newline; then it disconnects)"),
+        )?;
     }
     // Give the server time to read the half line and the end of the
     // connection before asking about the class.

@@ -1,7 +1,7 @@
 //! Order: `STATUS` and `ENDED` list students in the order their answers
 //! were recorded, not sorted, not in a hash map's order.
 
-use super::{Category, Check, Chapter, Ctx, PROTOCOL};
+use super::{Category, Chapter, Check, Ctx, PROTOCOL};
 use crate::probe::{ended, presence, started, status, Failure};
 
 pub fn checks() -> Vec<Check> {
@@ -12,11 +12,21 @@ pub fn checks() -> Vec<Check> {
         chapter,
         run,
     };
-    let rollcall = Chapter::new("Lesson 01: blocking", "book/src/lesson-01.md")
-        .at("The state itself");
+    let rollcall =
+        Chapter::new("Lesson 01: blocking", "book/src/lesson-01.md").at("The state itself");
     vec![
-        check("STATUS lists students in answer order", 2, PROTOCOL, status_order),
-        check("ENDED lists students in answer order", 2, PROTOCOL, ended_order),
+        check(
+            "STATUS lists students in answer order",
+            2,
+            PROTOCOL,
+            status_order,
+        ),
+        check(
+            "ENDED lists students in answer order",
+            2,
+            PROTOCOL,
+            ended_order,
+        ),
         check(
             "answers from several clients are listed in the order they were recorded",
             2,
@@ -33,7 +43,11 @@ const ANSWERS: [&str; 8] = ["zeca", "bia", "Ana", "042", "42", "mia", "ana", "00
 fn answer_all(ctx: &Ctx, students: &[&str]) -> Result<chamada::ClassId, Failure> {
     let k = ctx.class();
     let mut conn = ctx.probe.teacher("")?;
-    conn.ask(&format!("START {k}"), &format!("STARTED {k} <time>"), started(k))?;
+    conn.ask(
+        &format!("START {k}"),
+        &format!("STARTED {k} <time>"),
+        started(k),
+    )?;
     for student in students {
         let expected = format!("PRESENCE {k} <time>");
         conn.ask(&format!("PRESENT {student} {k}"), &expected, presence(k))?;
@@ -71,7 +85,11 @@ fn across_clients(ctx: &Ctx) -> Result<(), Failure> {
     // Each client leaves before the next one comes: this checks order, not
     // concurrency, so it works with a server that serves one at a time.
     let mut teacher = ctx.probe.teacher("teacher")?;
-    teacher.ask(&format!("START {k}"), &format!("STARTED {k} <time>"), started(k))?;
+    teacher.ask(
+        &format!("START {k}"),
+        &format!("STARTED {k} <time>"),
+        started(k),
+    )?;
     drop(teacher);
     for student in students {
         let mut conn = ctx.probe.connect(student)?;
