@@ -16,7 +16,8 @@ use std::collections::BTreeSet;
 use std::net::TcpListener;
 use std::thread;
 
-use harness::{run_client_with, Run, Server};
+use chamada::ErrorCode;
+use harness::{is_error, run_client_with, Run, Server};
 use serde_json::Value;
 
 /// Runs `check` against `server` with `args`, and its JSON report.
@@ -71,7 +72,10 @@ fn lesson_03_gets_full_marks() {
 /// Runs `check` against a bug server and asserts it fails in exactly
 /// `categories`, with exit status 1.
 fn assert_caught(bug: &str, categories: &[&str], args: &[&str]) -> Value {
-    let server = Server::start(bug);
+    assert_caught_at(&Server::start(bug), bug, categories, args)
+}
+
+fn assert_caught_at(server: &Server, bug: &str, categories: &[&str], args: &[&str]) -> Value {
     let (run, report) = check(&server.addr().to_string(), args, &[]);
     let wanted: BTreeSet<String> = categories.iter().map(|c| c.to_string()).collect();
     assert_eq!(failed_categories(&report), wanted, "{bug}: {report:#}");
@@ -114,8 +118,18 @@ fn bug_04_is_caught_in_concurrency_as_a_hang() {
 }
 
 #[test]
-fn bug_05_is_caught_in_requests() {
-    assert_caught("bug-05", &["requests and responses"], &[]);
+fn bug_05_is_caught_in_requests_and_check_ends_what_it_left_open() {
+    let server = Server::start("bug-05");
+    let report = assert_caught_at(&server, "bug-05", &["requests and responses"], &[]);
+    // The failed check stopped before its END; check ended it on the way out.
+    let (first, last) = (&report["classes"][0], &report["classes"][1]);
+    let (first, last) = (first.as_u64().unwrap(), last.as_u64().unwrap());
+    assert!(first <= last && last - first < 100, "{report:#}");
+    let mut raw = server.connect();
+    for class in first..=last {
+        let status = raw.ask(&format!("STATUS {class}"));
+        assert!(is_error(&status, ErrorCode::NotOpen), "{class}: {status}");
+    }
 }
 
 #[test]
@@ -227,6 +241,22 @@ fn a_teacher_key_is_read_from_the_environment_and_never_printed() {
     let (run, report) = check(&addr, &[], &env);
     assert_eq!(run.code, Some(1));
     assert!(all_got(&report).contains("ERROR forbidden"));
+    assert!(!run.stdout.contains(key) && !run.stderr.contains(key));
+
+    // Failures after an AUTH show where the key came from, not the key.
+    let bug = Server::start("bug-02");
+    let run = run_client_with(
+        "check",
+        &[],
+        &[&bug.addr().to_string(), "--teacher-key"],
+        "",
+        &env,
+    );
+    assert_eq!(run.code, Some(1), "{run:#?}");
+    assert!(
+        run.stdout.contains("AUTH <the key in CHAMADA_TEACHER_KEY>"),
+        "{run:#?}"
+    );
     assert!(!run.stdout.contains(key) && !run.stderr.contains(key));
 }
 
