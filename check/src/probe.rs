@@ -399,3 +399,21 @@ pub fn error(code: ErrorCode) -> impl FnOnce(&Response) -> bool {
 fn same(listed: &[chamada::StudentId], wanted: &[&str]) -> bool {
     listed.len() == wanted.len() && listed.iter().zip(wanted).all(|(l, w)| l.as_str() == *w)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener;
+
+    #[test]
+    fn no_more_than_max_open_connections_at_once() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let probe = Probe::new(listener.local_addr().unwrap(), Duration::from_secs(5), None);
+        let open: Vec<Conn<'_>> = (0..MAX_OPEN).map(|_| probe.connect("").unwrap()).collect();
+        let refused = probe.connect("").unwrap_err();
+        assert!(refused.got.contains("tried to open more"), "{refused:?}");
+        drop(open);
+        // Closing them gives the places back.
+        assert!(probe.connect("").is_ok());
+    }
+}
