@@ -276,14 +276,11 @@ fn answer_for(
     Ok(answers)
 }
 
-/// Waits until `count` more answers have arrived, or the run's timeout
-/// passes without one (the students are stuck: the teacher goes on).
-fn wait_for_answers(ctx: &Ctx, progress: &Receiver<()>, count: usize) {
-    for _ in 0..count {
-        if progress.recv_timeout(ctx.probe.timeout).is_err() {
-            return;
-        }
-    }
+/// Waits until `count` more answers have arrived. False if the run's
+/// timeout passes without one: the students are stuck, and the teacher
+/// goes on without them.
+fn wait_for_answers(ctx: &Ctx, progress: &Receiver<()>, count: usize) -> bool {
+    (0..count).all(|_| progress.recv_timeout(ctx.probe.timeout).is_ok())
 }
 
 /// The teacher's `STATUS`, and when it was sent.
@@ -347,9 +344,11 @@ fn at_once(
             })
             .collect();
         let view = (|| {
-            wait_for_answers(ctx, &heard, STUDENTS / 4);
+            let moving = wait_for_answers(ctx, &heard, STUDENTS / 4);
             let (status, status_at) = ask_status(ctx, class, teacher)?;
-            wait_for_answers(ctx, &heard, STUDENTS / 4);
+            if moving {
+                wait_for_answers(ctx, &heard, STUDENTS / 4);
+            }
             let ended = ask_end(ctx, class, teacher)?;
             Ok(TeacherView {
                 status,
