@@ -8,7 +8,9 @@
 //! This is also a correct server, taken apart: a thread per client
 //! ([`thread_per_client`]), a request loop that reads whole lines
 //! ([`serve_lines`]) and answers them ([`respond`]) from roll calls behind
-//! one lock ([`answer`]).
+//! one lock ([`answer`]). A bug server replaces one of these parts with its
+//! own, through [`run`] (its own request loop) or [`run_answering`] (its
+//! own way of answering).
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -40,6 +42,25 @@ pub fn listen() -> Result<TcpListener, StartupError> {
 /// No roll calls open yet, shared by every connection's thread.
 pub fn shared_roll_calls() -> Result<Arc<Mutex<RollCalls>>, StartupError> {
     Ok(Arc::new(Mutex::new(server::roll_calls_from_env()?)))
+}
+
+/// Runs a server whose connections are each served by `serve`, on a
+/// thread of their own, all sharing one [`RollCalls`].
+pub fn run(
+    serve: impl Fn(TcpStream, &Mutex<RollCalls>) + Send + Sync + 'static,
+) -> Result<(), StartupError> {
+    let listener = listen()?;
+    let roll_calls = shared_roll_calls()?;
+    thread_per_client(listener, move |stream| serve(stream, &roll_calls));
+    Ok(())
+}
+
+/// Runs a server that reads requests with [`serve_lines`] and answers
+/// each command with `answer`.
+pub fn run_answering(
+    answer: fn(&Mutex<RollCalls>, Command) -> Response,
+) -> Result<(), StartupError> {
+    run(move |stream, roll_calls| serve_lines(stream, |command| answer(roll_calls, command)))
 }
 
 /// Serves every connection on a thread of its own, for ever.

@@ -354,6 +354,54 @@ impl Conn<'_> {
     }
 }
 
+// The protocol's usual steps, each a request and the response it must get.
+impl Conn<'_> {
+    /// `START <class>`: `STARTED <class> <time>`.
+    pub fn start(&mut self, class: ClassId) -> Result<Response, Failure> {
+        let expected = format!("STARTED {class} <time>");
+        self.ask(&format!("START {class}"), &expected, started(class))
+    }
+
+    /// `PRESENT <student> <class>`: `PRESENCE <class> <time>`.
+    pub fn present(&mut self, student: &str, class: ClassId) -> Result<Response, Failure> {
+        let expected = format!("PRESENCE {class} <time>");
+        self.ask(
+            &format!("PRESENT {student} {class}"),
+            &expected,
+            presence(class),
+        )
+    }
+
+    /// `STATUS <class>`: exactly `students`, in this order.
+    pub fn status(&mut self, class: ClassId, students: &[&str]) -> Result<Response, Failure> {
+        let expected = format!("STATUS {class} <time> {}", listing(students));
+        self.ask(
+            &format!("STATUS {class}"),
+            &expected,
+            status(class, students),
+        )
+    }
+
+    /// `END <class>`: exactly `students`, in this order.
+    pub fn end(&mut self, class: ClassId, students: &[&str]) -> Result<Response, Failure> {
+        let expected = format!("ENDED {class} <time> {}", listing(students));
+        self.ask(&format!("END {class}"), &expected, ended(class, students))
+    }
+
+    /// `request`: `ERROR <code> ...`.
+    pub fn refuse(&mut self, request: &str, code: ErrorCode) -> Result<Response, Failure> {
+        self.ask(request, &format!("ERROR {code} ..."), error(code))
+    }
+}
+
+/// `<count> <students...>` as a list is written.
+fn listing(students: &[&str]) -> String {
+    std::iter::once(students.len().to_string())
+        .chain(students.iter().map(|s| s.to_string()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A read error that means the server hung up on us: after `line-too-long`
 /// a server may close with our bytes unread, and the system then resets.
 fn is_hang_up(error: &io::Error) -> bool {

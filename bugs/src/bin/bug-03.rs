@@ -15,12 +15,7 @@ use std::sync::Mutex;
 use chamada::{Command, Response, RollCalls, StartupError};
 
 fn main() -> Result<(), StartupError> {
-    let listener = chamada_bugs::listen()?;
-    let roll_calls = chamada_bugs::shared_roll_calls()?;
-    chamada_bugs::thread_per_client(listener, move |stream| {
-        chamada_bugs::serve_lines(stream, |command| answer(&roll_calls, command));
-    });
-    Ok(())
+    chamada_bugs::run_answering(answer)
 }
 
 /// Carries out one command.

@@ -17,10 +17,7 @@ use std::sync::Mutex;
 use chamada::{Frame, RollCalls, StartupError};
 
 fn main() -> Result<(), StartupError> {
-    let listener = chamada_bugs::listen()?;
-    let roll_calls = chamada_bugs::shared_roll_calls()?;
-    chamada_bugs::thread_per_client(listener, move |stream| serve(stream, &roll_calls));
-    Ok(())
+    chamada_bugs::run(serve)
 }
 
 /// Answers one client's requests until it leaves.

@@ -5,7 +5,7 @@
 use chamada::{ErrorCode, Response};
 
 use super::{Category, Check, Ctx, PROTOCOL};
-use crate::probe::{ended, error, presence, started, Failure};
+use crate::probe::{error, Failure};
 
 pub fn checks(with_key: bool) -> Vec<Check> {
     let check = |name, points, run| Check {
@@ -58,7 +58,7 @@ const BAD_REQUEST: &str = "ERROR bad-request ...";
 fn all_refused(ctx: &Ctx, requests: &[&str]) -> Result<(), Failure> {
     let mut conn = ctx.probe.teacher("")?;
     for request in requests {
-        conn.ask(request, BAD_REQUEST, error(ErrorCode::BadRequest))?;
+        conn.refuse(request, ErrorCode::BadRequest)?;
     }
     conn.ask("HELP", "HELP ... (the connection is still open)", |r| {
         *r == Response::Help
@@ -107,15 +107,9 @@ fn bad_students(ctx: &Ctx) -> Result<(), Failure> {
     // The longest id is fine, and kept exactly, leading zeros and all.
     let longest = format!("0{}", "Z9".repeat(15) + "x");
     let mut conn = ctx.probe.teacher("")?;
-    conn.ask(
-        &format!("START {k}"),
-        &format!("STARTED {k} <time>"),
-        started(k),
-    )?;
-    let expected = format!("PRESENCE {k} <time>");
-    conn.ask(&format!("PRESENT {longest} {k}"), &expected, presence(k))?;
-    let expected = format!("ENDED {k} <time> 1 {longest}");
-    conn.ask(&format!("END {k}"), &expected, ended(k, &[&longest]))?;
+    conn.start(k)?;
+    conn.present(&longest, k)?;
+    conn.end(k, &[&longest])?;
     Ok(())
 }
 
@@ -135,17 +129,8 @@ fn not_utf8(ctx: &Ctx) -> Result<(), Failure> {
 fn key(ctx: &Ctx) -> Result<(), Failure> {
     let k = ctx.class();
     let mut conn = ctx.probe.connect("")?;
-    let forbidden = "ERROR forbidden ...";
-    conn.ask(
-        &format!("START {k}"),
-        forbidden,
-        error(ErrorCode::Forbidden),
-    )?;
-    conn.ask("AUTH not-the-key-0", forbidden, error(ErrorCode::Forbidden))?;
-    conn.ask(
-        &format!("START {k}"),
-        forbidden,
-        error(ErrorCode::Forbidden),
-    )?;
+    conn.refuse(&format!("START {k}"), ErrorCode::Forbidden)?;
+    conn.refuse("AUTH not-the-key-0", ErrorCode::Forbidden)?;
+    conn.refuse(&format!("START {k}"), ErrorCode::Forbidden)?;
     Ok(())
 }

@@ -59,19 +59,14 @@ const PAUSE: Duration = Duration::from_millis(30);
 fn split(ctx: &Ctx) -> Result<(), Failure> {
     let k = ctx.class();
     let mut conn = ctx.probe.teacher("")?;
-    conn.ask(
-        &format!("START {k}"),
-        &format!("STARTED {k} <time>"),
-        started(k),
-    )?;
+    conn.start(k)?;
     let last = format!("{k}\n");
     let pieces: [&[u8]; 4] = [b"PRE", b"SENT a", b"na ", last.as_bytes()];
     let shown =
         format!("PRESENT ana {k}, in 4 writes 30 ms apart: \"PRE\" \"SENT a\" \"na \" \"{k}\\n\"");
     conn.send_pieces(&pieces, PAUSE, &shown)?;
     conn.expect(&format!("PRESENCE {k} <time>"), presence(k))?;
-    let expected = format!("ENDED {k} <time> 1 ana");
-    conn.ask(&format!("END {k}"), &expected, ended(k, &["ana"]))?;
+    conn.end(k, &["ana"])?;
     Ok(())
 }
 

@@ -2,7 +2,9 @@
 //! were recorded, not sorted, not in a hash map's order.
 
 use super::{Category, Chapter, Check, Ctx, PROTOCOL};
-use crate::probe::{ended, presence, started, status, Failure};
+use chamada::Response;
+
+use crate::probe::Failure;
 
 pub fn checks() -> Vec<Check> {
     let check = |name, points, chapter, run| Check {
@@ -40,17 +42,13 @@ pub fn checks() -> Vec<Check> {
 /// way to get this list back.
 const ANSWERS: [&str; 8] = ["zeca", "bia", "Ana", "042", "42", "mia", "ana", "0042"];
 
+/// Opens a roll call and has `students` answer it, in order, on one connection.
 fn answer_all(ctx: &Ctx, students: &[&str]) -> Result<chamada::ClassId, Failure> {
     let k = ctx.class();
     let mut conn = ctx.probe.teacher("")?;
-    conn.ask(
-        &format!("START {k}"),
-        &format!("STARTED {k} <time>"),
-        started(k),
-    )?;
+    conn.start(k)?;
     for student in students {
-        let expected = format!("PRESENCE {k} <time>");
-        conn.ask(&format!("PRESENT {student} {k}"), &expected, presence(k))?;
+        conn.present(student, k)?;
     }
     Ok(k)
 }
@@ -58,22 +56,19 @@ fn answer_all(ctx: &Ctx, students: &[&str]) -> Result<chamada::ClassId, Failure>
 fn status_order(ctx: &Ctx) -> Result<(), Failure> {
     let k = answer_all(ctx, &ANSWERS)?;
     let mut conn = ctx.probe.teacher("")?;
-    let list = ANSWERS.join(" ");
-    let expected = format!("STATUS {k} <time> 8 {list}");
-    conn.ask(&format!("STATUS {k}"), &expected, status(k, &ANSWERS))?;
-    let expected = format!("ENDED {k} <time> 8 ...");
-    conn.ask(&format!("END {k}"), &expected, |r| {
-        matches!(r, chamada::Response::Ended { .. })
-    })?;
+    conn.status(k, &ANSWERS)?;
+    let any_ended = |r: &Response| matches!(r, Response::Ended { .. });
+    conn.ask(
+        &format!("END {k}"),
+        &format!("ENDED {k} <time> 8 ..."),
+        any_ended,
+    )?;
     Ok(())
 }
 
 fn ended_order(ctx: &Ctx) -> Result<(), Failure> {
     let k = answer_all(ctx, &ANSWERS)?;
-    let mut conn = ctx.probe.teacher("")?;
-    let list = ANSWERS.join(" ");
-    let expected = format!("ENDED {k} <time> 8 {list}");
-    conn.ask(&format!("END {k}"), &expected, ended(k, &ANSWERS))?;
+    ctx.probe.teacher("")?.end(k, &ANSWERS)?;
     Ok(())
 }
 
@@ -84,20 +79,10 @@ fn across_clients(ctx: &Ctx) -> Result<(), Failure> {
     let students = ["rui", "Lia", "007", "bo"];
     // Each client leaves before the next one comes: this checks order, not
     // concurrency, so it works with a server that serves one at a time.
-    let mut teacher = ctx.probe.teacher("teacher")?;
-    teacher.ask(
-        &format!("START {k}"),
-        &format!("STARTED {k} <time>"),
-        started(k),
-    )?;
-    drop(teacher);
+    ctx.probe.teacher("teacher")?.start(k)?;
     for student in students {
-        let mut conn = ctx.probe.connect(student)?;
-        let expected = format!("PRESENCE {k} <time>");
-        conn.ask(&format!("PRESENT {student} {k}"), &expected, presence(k))?;
+        ctx.probe.connect(student)?.present(student, k)?;
     }
-    let mut teacher = ctx.probe.teacher("teacher")?;
-    let expected = format!("ENDED {k} <time> 4 {}", students.join(" "));
-    teacher.ask(&format!("END {k}"), &expected, ended(k, &students))?;
+    ctx.probe.teacher("teacher")?.end(k, &students)?;
     Ok(())
 }

@@ -4,7 +4,7 @@
 use chamada::{ErrorCode, Response};
 
 use super::{Category, Check, Ctx, PROTOCOL};
-use crate::probe::{ended, error, presence, refused, started, status, Failure};
+use crate::probe::{ended, presence, refused, Failure};
 
 pub fn checks() -> Vec<Check> {
     let check = |name, points, run| Check {
@@ -69,34 +69,17 @@ fn help(ctx: &Ctx) -> Result<(), Failure> {
 fn start(ctx: &Ctx) -> Result<(), Failure> {
     let k = ctx.class();
     let mut conn = ctx.probe.teacher("")?;
-    conn.ask(
-        &format!("START {k}"),
-        &format!("STARTED {k} <time>"),
-        started(k),
-    )?;
-    conn.ask(
-        &format!("END {k}"),
-        &format!("ENDED {k} <time> 0"),
-        ended(k, &[]),
-    )?;
+    conn.start(k)?;
+    conn.end(k, &[])?;
     Ok(())
 }
 
 fn present(ctx: &Ctx) -> Result<(), Failure> {
     let k = ctx.class();
     let mut conn = ctx.probe.teacher("")?;
-    conn.ask(
-        &format!("START {k}"),
-        &format!("STARTED {k} <time>"),
-        started(k),
-    )?;
-    let expected = format!("PRESENCE {k} <time>");
-    conn.ask(&format!("PRESENT ana {k}"), &expected, presence(k))?;
-    conn.ask(
-        &format!("END {k}"),
-        &format!("ENDED {k} <time> 1 ana"),
-        ended(k, &["ana"]),
-    )?;
+    conn.start(k)?;
+    conn.present("ana", k)?;
+    conn.end(k, &["ana"])?;
     Ok(())
 }
 
@@ -110,119 +93,58 @@ fn present_refused(ctx: &Ctx) -> Result<(), Failure> {
 fn status_keeps_open(ctx: &Ctx) -> Result<(), Failure> {
     let k = ctx.class();
     let mut conn = ctx.probe.teacher("")?;
-    conn.ask(
-        &format!("START {k}"),
-        &format!("STARTED {k} <time>"),
-        started(k),
-    )?;
-    let expected = format!("STATUS {k} <time> 0");
-    conn.ask(&format!("STATUS {k}"), &expected, status(k, &[]))?;
-    conn.ask(
-        &format!("PRESENT ana {k}"),
-        &format!("PRESENCE {k} <time>"),
-        presence(k),
-    )?;
-    let expected = format!("STATUS {k} <time> 1 ana");
-    conn.ask(&format!("STATUS {k}"), &expected, status(k, &["ana"]))?;
-    conn.ask(
-        &format!("PRESENT bia {k}"),
-        &format!("PRESENCE {k} <time>"),
-        presence(k),
-    )?;
-    let expected = format!("ENDED {k} <time> 2 ana bia");
-    conn.ask(&format!("END {k}"), &expected, ended(k, &["ana", "bia"]))?;
+    conn.start(k)?;
+    conn.status(k, &[])?;
+    conn.present("ana", k)?;
+    conn.status(k, &["ana"])?;
+    conn.present("bia", k)?;
+    conn.end(k, &["ana", "bia"])?;
     Ok(())
 }
 
 fn end_closes(ctx: &Ctx) -> Result<(), Failure> {
     let k = ctx.class();
     let mut conn = ctx.probe.teacher("")?;
-    conn.ask(
-        &format!("START {k}"),
-        &format!("STARTED {k} <time>"),
-        started(k),
-    )?;
-    conn.ask(
-        &format!("PRESENT ana {k}"),
-        &format!("PRESENCE {k} <time>"),
-        presence(k),
-    )?;
-    let expected = format!("ENDED {k} <time> 1 ana");
-    conn.ask(&format!("END {k}"), &expected, ended(k, &["ana"]))?;
-    let not_open = "ERROR not-open ...";
-    conn.ask(&format!("STATUS {k}"), not_open, error(ErrorCode::NotOpen))?;
+    conn.start(k)?;
+    conn.present("ana", k)?;
+    conn.end(k, &["ana"])?;
+    conn.refuse(&format!("STATUS {k}"), ErrorCode::NotOpen)?;
     conn.ask(&format!("PRESENT bia {k}"), "PRESENCE 0 <time>", refused)?;
-    conn.ask(&format!("END {k}"), not_open, error(ErrorCode::NotOpen))?;
+    conn.refuse(&format!("END {k}"), ErrorCode::NotOpen)?;
     Ok(())
 }
 
 fn repeated_answer(ctx: &Ctx) -> Result<(), Failure> {
     let k = ctx.class();
     let mut conn = ctx.probe.teacher("")?;
-    conn.ask(
-        &format!("START {k}"),
-        &format!("STARTED {k} <time>"),
-        started(k),
-    )?;
-    let request = format!("PRESENT ana {k}");
-    let first = conn.ask(&request, &format!("PRESENCE {k} <time>"), presence(k))?;
+    conn.start(k)?;
+    let first = conn.present("ana", k)?;
     let expected = format!("the same line again: {first}");
-    conn.ask(&request, &expected, |r| *r == first)?;
-    let expected = format!("STATUS {k} <time> 1 ana");
-    conn.ask(&format!("STATUS {k}"), &expected, status(k, &["ana"]))?;
-    let expected = format!("ENDED {k} <time> 1 ana");
-    conn.ask(&format!("END {k}"), &expected, ended(k, &["ana"]))?;
+    conn.ask(&format!("PRESENT ana {k}"), &expected, |r| *r == first)?;
+    conn.status(k, &["ana"])?;
+    conn.end(k, &["ana"])?;
     Ok(())
 }
 
 fn start_twice(ctx: &Ctx) -> Result<(), Failure> {
     let k = ctx.class();
     let mut conn = ctx.probe.teacher("")?;
-    conn.ask(
-        &format!("START {k}"),
-        &format!("STARTED {k} <time>"),
-        started(k),
-    )?;
-    conn.ask(
-        &format!("PRESENT ana {k}"),
-        &format!("PRESENCE {k} <time>"),
-        presence(k),
-    )?;
-    let expected = "ERROR already-open ...";
-    conn.ask(
-        &format!("START {k}"),
-        expected,
-        error(ErrorCode::AlreadyOpen),
-    )?;
-    let expected = format!("STATUS {k} <time> 1 ana");
-    conn.ask(&format!("STATUS {k}"), &expected, status(k, &["ana"]))?;
-    let expected = format!("ENDED {k} <time> 1 ana");
-    conn.ask(&format!("END {k}"), &expected, ended(k, &["ana"]))?;
+    conn.start(k)?;
+    conn.present("ana", k)?;
+    conn.refuse(&format!("START {k}"), ErrorCode::AlreadyOpen)?;
+    conn.status(k, &["ana"])?;
+    conn.end(k, &["ana"])?;
     Ok(())
 }
 
 fn start_again(ctx: &Ctx) -> Result<(), Failure> {
     let k = ctx.class();
     let mut conn = ctx.probe.teacher("")?;
-    conn.ask(
-        &format!("START {k}"),
-        &format!("STARTED {k} <time>"),
-        started(k),
-    )?;
-    conn.ask(
-        &format!("PRESENT ana {k}"),
-        &format!("PRESENCE {k} <time>"),
-        presence(k),
-    )?;
-    let expected = format!("ENDED {k} <time> 1 ana");
-    conn.ask(&format!("END {k}"), &expected, ended(k, &["ana"]))?;
-    conn.ask(
-        &format!("START {k}"),
-        &format!("STARTED {k} <time>"),
-        started(k),
-    )?;
-    let expected = format!("ENDED {k} <time> 0");
-    conn.ask(&format!("END {k}"), &expected, ended(k, &[]))?;
+    conn.start(k)?;
+    conn.present("ana", k)?;
+    conn.end(k, &["ana"])?;
+    conn.start(k)?;
+    conn.end(k, &[])?;
     Ok(())
 }
 
@@ -252,11 +174,8 @@ fn auth(ctx: &Ctx) -> Result<(), Failure> {
     // the check if it was refused); without one, any key is accepted.
     let mut conn = ctx.probe.teacher("")?;
     if ctx.probe.key.is_none() {
-        conn.ask(
-            "AUTH any-key",
-            "AUTHORIZED (a server without a teacher key accepts any)",
-            |r| *r == Response::Authorized,
-        )?;
+        let expected = "AUTHORIZED (a server without a teacher key accepts any)";
+        conn.ask("AUTH any-key", expected, |r| *r == Response::Authorized)?;
     }
     Ok(())
 }
