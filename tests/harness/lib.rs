@@ -39,6 +39,10 @@ pub const LESSONS: [&str; 3] = ["lesson-01-blocking", "lesson-02-threads", "less
 /// The lessons that serve many clients at once.
 pub const CONCURRENT_LESSONS: [&str; 2] = ["lesson-02-threads", "lesson-03-final"];
 
+/// The packages of the other binaries tests run: the grader (`check`) and
+/// the bug-hunt servers (`bug-01` ...).
+pub const TOOLS: [&str; 2] = ["chamada-check", "chamada-bugs"];
+
 /// The scripted clock every test server runs on (see `chamada::clock`):
 /// real-looking times that are the same on every run.
 pub const CLOCK_START: &str = "2026-11-24T10:15:00-03:00";
@@ -75,7 +79,11 @@ pub fn binary(name: &str) -> PathBuf {
         let mut cargo = Command::new(env!("CARGO"));
         cargo.args(["build", "--quiet", "--bins"]);
         // book-code: the book's UDP example, `udp-roll-call`.
-        for package in ["chamada", "book-code"].iter().chain(&LESSONS) {
+        for package in ["chamada", "book-code"]
+            .iter()
+            .chain(&LESSONS)
+            .chain(&TOOLS)
+        {
             cargo.args(["--package", package]);
         }
         if profile_dir.ends_with("release") {
