@@ -23,12 +23,14 @@ pub mod registry;
 pub mod session;
 pub mod shutdown;
 
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
-use chamada::connection::peer_name;
+use chamada::connection::{lingering_close, peer_name};
+use crossbeam_channel::{bounded, Sender};
 use chamada::{Response, RollCalls, TeacherKey};
 
 use open_connections::{OpenConnections, Place};
@@ -85,6 +87,7 @@ pub fn run(
     let config = Arc::new(config);
     let (registry, registry_thread) = Registry::start(roll_calls);
     let open_connections = OpenConnections::new(config.max_connections);
+    let closer = start_closer();
     if let Ok(addr) = listener.local_addr() {
         shutdown.watch(addr);
     }
@@ -100,7 +103,7 @@ pub fn run(
                 let stream = Arc::new(stream);
                 match open_connections.admit(&stream) {
                     Some(place) => start_connection(stream, place, &registry, &config, &shutdown),
-                    None => turn_away(&stream, config.max_connections),
+                    None => turn_away(stream, config.max_connections, &closer),
                 }
             }
             Err(error) => {
@@ -157,14 +160,42 @@ fn start_connection(
 // ANCHOR_END: start_connection
 
 // ANCHOR: turn_away
-/// Tells a client the server is full, and hangs up.
-fn turn_away(mut stream: &TcpStream, limit: usize) {
-    use std::io::Write;
-    let peer = peer_name(stream);
-    println!("{peer} turned away: already {limit} connections");
-    // A new socket's send buffer is empty, so this short line never blocks;
-    // the timeout is there only to make that certain.
+/// Tells a client the server is full, and hangs up so that the line
+/// arrives.
+///
+/// Writing the line cannot block: a new socket's send buffer is empty.
+/// Closing is the delicate part. The student client sends its request as
+/// soon as it connects, so the socket usually holds unread input, and a
+/// plain close would answer with a reset that can cost the client our line
+/// (see `lingering_close`). A lingering close takes up to half a second,
+/// and this runs on the accept loop's thread, which must never wait on a
+/// client: so the closer thread does it. If the closer is already
+/// [`CLOSER_QUEUE`] clients behind (a flood), this one is closed at once.
+fn turn_away(stream: Arc<TcpStream>, limit: usize, closer: &Sender<Arc<TcpStream>>) {
+    let peer = peer_name(&stream);
+    let s = if limit == 1 { "" } else { "s" };
+    println!("{peer} turned away: already {limit} connection{s}");
     let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
-    let _ = stream.write_all(format!("{}\n", Response::busy(limit)).as_bytes());
+    let _ = (&*stream).write_all(format!("{}\n", Response::busy(limit)).as_bytes());
+    if closer.try_send(stream).is_err() {
+        println!("{peer} closed at once: too many clients turned away at the same time");
+    }
+}
+
+/// How many turned-away clients may wait for the closer thread.
+pub const CLOSER_QUEUE: usize = 64;
+
+/// Starts the thread that closes turned-away sockets, one at a time, with
+/// a lingering close. It ends when the returned sender is dropped.
+fn start_closer() -> Sender<Arc<TcpStream>> {
+    let (closer, sockets) = bounded::<Arc<TcpStream>>(CLOSER_QUEUE);
+    let started = thread::Builder::new()
+        .name("closer".into())
+        .spawn(move || sockets.iter().for_each(|socket| lingering_close(&socket)));
+    if let Err(error) = started {
+        // Then every try_send fails and sockets are closed at once.
+        eprintln!("cannot start the closer thread: {error}");
+    }
+    closer
 }
 // ANCHOR_END: turn_away
