@@ -108,9 +108,35 @@ fn a_client_that_asks_before_reading_is_told_busy_and_closed_without_a_reset() {
         // The server read our request before closing, so the connection
         // ends normally. A reset would lose the line on Windows.
         let mut rest = [0; 64];
-        assert_eq!(eager.read_some(&mut rest), Some(0), "reset, not a normal end");
+        assert_eq!(
+            eager.read_some(&mut rest),
+            Some(0),
+            "reset, not a normal end"
+        );
         eager.close();
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn under_a_low_open_file_limit_the_clients_past_what_it_holds_are_told_busy() {
+    // 100 descriptors, minus the server's spare ones, leaves 20 connections.
+    let server = Server::start_with_file_limit(LESSON, 100, &[]);
+    let notice = server.wait_for("serving at most");
+    let room: usize = notice
+        .split("serving at most ")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no number in {notice:?}"));
+    assert!((1..100).contains(&room), "{notice}");
+    let held: Vec<Raw> = (0..room).map(|_| served(&server)).collect();
+    for _ in 0..5 {
+        let mut late = server.connect();
+        let busy = late.line();
+        assert!(is_error(&busy, ErrorCode::Busy), "{busy}");
+    }
+    drop(held);
 }
 
 // ---------------------------------------------------------------------------

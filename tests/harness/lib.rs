@@ -106,6 +106,8 @@ pub struct Server {
     lines: Receiver<String>,
     /// Every line it has printed so far, including the ones taken from `lines`.
     log: Arc<Mutex<Vec<String>>>,
+    /// Every line it has printed on its standard error so far.
+    errors: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -124,19 +126,39 @@ impl Server {
     /// may bind a wildcard such as `0.0.0.0:0`, which only listens, but
     /// connect only to loopback.
     pub fn start_on(lesson: &str, bind: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
-        let mut child = Command::new(binary(lesson))
-            .args(["--bind", bind])
-            .args(args)
+        let mut command = Command::new(binary(lesson));
+        command.args(["--bind", bind]).args(args);
+        Server::spawn(lesson, command, env)
+    }
+
+    /// Starts `lesson` on 127.0.0.1 with its open-file limit (soft and
+    /// hard) set to `limit` by the shell's `ulimit -n`, as a user would.
+    #[cfg(unix)]
+    pub fn start_with_file_limit(lesson: &str, limit: u32, args: &[&str]) -> Server {
+        let mut command = Command::new("sh");
+        command
+            .args(["-c", &format!("ulimit -n {limit} && exec \"$0\" \"$@\"")])
+            .arg(binary(lesson))
+            .args(["--bind", "127.0.0.1:0"])
+            .args(args);
+        Server::spawn(lesson, command, &[])
+    }
+
+    /// Runs `command`, a server, on the harness's clock, and reads its first
+    /// line for the address it listens on.
+    fn spawn(lesson: &str, mut command: Command, env: &[(&str, &str)]) -> Server {
+        let mut child = command
             .env("CHAMADA_CLOCK", CLOCK_START)
             .env("CHAMADA_CLOCK_STEP", CLOCK_STEP)
             .env_remove("CHAMADA_TEACHER_KEY")
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|error| panic!("cannot start {lesson}: {error}"));
         let (lines, log) = follow(child.stdout.take().expect("stdout is piped"));
+        let (_, errors) = follow(child.stderr.take().expect("stderr is piped"));
         let first = lines.recv_timeout(WAIT).unwrap_or_else(|_| {
             let _ = child.kill();
             panic!("{lesson} printed nothing")
@@ -152,6 +174,7 @@ impl Server {
             addr,
             lines,
             log,
+            errors,
         }
     }
 
@@ -182,6 +205,11 @@ impl Server {
     /// Every line the server has printed so far.
     pub fn log(&self) -> Vec<String> {
         self.log.lock().unwrap().clone()
+    }
+
+    /// Every line the server has printed on its standard error so far.
+    pub fn errors(&self) -> Vec<String> {
+        self.errors.lock().unwrap().clone()
     }
 
     /// The process id, to send it signals.

@@ -14,6 +14,8 @@
 // ANCHOR: args
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
+use std::thread;
+use std::time::Duration;
 
 use chamada::connection::{lingering_close, respond, ConnectionLog, Ending};
 use chamada::{server, Handler, LineReader, ServerArgs, StartupError};
@@ -47,9 +49,14 @@ fn main() -> Result<(), StartupError> {
         match connection {
             // Serve this client to its end; only then accept the next one.
             Ok(stream) => serve(stream, &mut |command| roll_calls.answer(command)),
-            // A connection that failed before we accepted it (reset by its
-            // client, say) affects only that client: keep listening.
-            Err(error) => eprintln!("accept failed: {error}"),
+            // Usually one would-be client's problem (it reset the connection
+            // before we got to it): keep listening. But when the process is
+            // out of file descriptors, every accept fails at once until a
+            // connection closes; wait a moment rather than spin.
+            Err(error) => {
+                eprintln!("accept failed: {error}");
+                thread::sleep(Duration::from_millis(100));
+            }
         }
     }
     // ANCHOR_END: accept_loop

@@ -30,8 +30,8 @@ use std::thread;
 use std::time::Duration;
 
 use chamada::connection::{lingering_close, peer_name};
-use crossbeam_channel::{bounded, Sender};
 use chamada::{Response, RollCalls, TeacherKey};
+use crossbeam_channel::{bounded, Sender};
 
 use open_connections::{OpenConnections, Place};
 use registry::Registry;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chamada::{server, RollCalls, ServerArgs, StartupError, TeacherKey};
 use clap::Parser;
-use lesson_03_final::{listener, run, Config, Shutdown};
+use lesson_03_final::{listener, open_connections, run, Config, Shutdown};
 
 /// Lesson 03: the roll-call server for a real classroom, with a registry
 /// thread, connection limits, timeouts, a teacher key and graceful shutdown.
@@ -66,6 +66,8 @@ fn main() -> Result<(), StartupError> {
         // Say that there is a key, never what it is: logs get shared.
         println!("teachers must send AUTH with the teacher key");
     }
+    let mut config = args.config();
+    config.max_connections = open_connections::fit_to_file_limit(config.max_connections);
 
     // ANCHOR: signals
     let shutdown = Shutdown::new();
@@ -81,7 +83,7 @@ fn main() -> Result<(), StartupError> {
     .map_err(|error| StartupError(format!("cannot install the Ctrl-C handler: {error}")))?;
     // ANCHOR_END: signals
 
-    let roll_calls = run(listener, args.config(), roll_calls, shutdown);
+    let roll_calls = run(listener, config, roll_calls, shutdown);
     print_still_open(&roll_calls);
     Ok(())
 }

@@ -106,3 +106,47 @@ impl Drop for Place {
     }
 }
 // ANCHOR_END: release
+
+// ANCHOR: file_limit
+/// File descriptors the server needs besides one per connection: standard
+/// input, output and error, the listener, the shutdown's wake-up
+/// connection, the turned-away sockets waiting for the closer thread, and
+/// a margin for the files the process opens.
+pub const SPARE_DESCRIPTORS: u64 = 16 + crate::CLOSER_QUEUE as u64;
+
+/// How many connections the system lets this process hold, at most
+/// `wanted`.
+///
+/// Every socket is a file descriptor, and a process may have only so many
+/// open (its "soft" limit, often 1024, or as few as 256 on macOS). The
+/// soft limit may be raised up to the "hard" limit without any privilege,
+/// so we do that first. If even that cannot hold `wanted` connections we
+/// serve fewer, and clients past the limit get `ERROR busy` instead of
+/// waiting, unanswered, in the backlog for an `accept` that keeps failing.
+#[cfg(unix)]
+pub fn fit_to_file_limit(wanted: usize) -> usize {
+    let limit = match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => limit,
+        Err(error) => {
+            eprintln!("cannot read the open-file limit ({error}); assuming it is enough");
+            return wanted;
+        }
+    };
+    let room = usize::try_from(limit.saturating_sub(SPARE_DESCRIPTORS)).unwrap_or(usize::MAX);
+    if room >= wanted {
+        return wanted;
+    }
+    let room = room.max(1);
+    println!(
+        "the open-file limit ({limit}) holds only {room} connections: serving at most {room}, \
+         not {wanted} (raise the limit with `ulimit -n`)"
+    );
+    room
+}
+
+/// On systems without an open-file limit of this kind (Windows), `wanted`.
+#[cfg(not(unix))]
+pub fn fit_to_file_limit(wanted: usize) -> usize {
+    wanted
+}
+// ANCHOR_END: file_limit
