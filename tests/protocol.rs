@@ -673,3 +673,40 @@ fn a_client_that_hangs_up_without_reading_its_responses_changes_nothing() {
         );
     });
 }
+
+// ---------------------------------------------------------------------------
+// Capacity: what one class and the whole server may hold.
+
+#[test]
+fn a_full_class_refuses_new_students_and_keeps_the_ones_it_has() {
+    for lesson in LESSONS {
+        println!("--- checking {lesson}");
+        let server = harness::Server::start_with(lesson, &["--max-students", "2"], &[]);
+        let mut raw = server.connect();
+        assert!(raw.ask("START 8").starts_with("STARTED 8 "));
+        assert!(raw.ask("PRESENT s1 8").starts_with("PRESENCE 8 "));
+        assert!(raw.ask("PRESENT s2 8").starts_with("PRESENCE 8 "));
+        assert_error(&mut raw, "PRESENT s3 8", "full");
+        // A student already recorded answering again is no new student.
+        assert!(raw.ask("PRESENT s1 8").starts_with("PRESENCE 8 "));
+        let status = raw.ask("STATUS 8");
+        assert!(status.ends_with(" 2 s1 s2"), "{status}");
+        assert!(raw.ask("END 8").starts_with("ENDED 8 "));
+        raw.close();
+    }
+}
+
+#[test]
+fn a_server_with_its_most_roll_calls_open_refuses_one_more() {
+    for lesson in LESSONS {
+        println!("--- checking {lesson}");
+        let server = harness::Server::start_with(lesson, &["--max-classes", "2"], &[]);
+        let mut raw = server.connect();
+        assert!(raw.ask("START 1").starts_with("STARTED 1 "));
+        assert!(raw.ask("START 2").starts_with("STARTED 2 "));
+        assert_error(&mut raw, "START 3", "full");
+        assert!(raw.ask("END 1").starts_with("ENDED 1 "));
+        assert!(raw.ask("START 3").starts_with("STARTED 3 "), "room again");
+        raw.close();
+    }
+}

@@ -41,7 +41,7 @@ pub fn listen() -> Result<TcpListener, StartupError> {
 
 /// No roll calls open yet, shared by every connection's thread.
 pub fn shared_roll_calls() -> Result<Arc<Mutex<RollCalls>>, StartupError> {
-    Ok(Arc::new(Mutex::new(server::roll_calls_from_env()?)))
+    Ok(Arc::new(Mutex::new(Args::parse().server.roll_calls()?)))
 }
 
 /// Runs a server whose connections are each served by `serve`, on a

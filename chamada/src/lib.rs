@@ -27,5 +27,5 @@ pub use clock::{Clock, Timestamp};
 pub use connection::{respond, serve, ConnectionLog, Ending, Handler};
 pub use framing::{Frame, LineReader, MAX_LINE};
 pub use protocol::{ClassId, Command, ErrorCode, Request, Response, StudentId, TeacherKey};
-pub use rollcall::{RollCall, RollCalls};
+pub use rollcall::{Capacity, RollCall, RollCalls};
 pub use server::{ServerArgs, StartupError};

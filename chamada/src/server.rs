@@ -7,7 +7,7 @@ use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 
 use crate::clock::Clock;
-use crate::rollcall::RollCalls;
+use crate::rollcall::{Capacity, RollCalls};
 
 // ANCHOR: bind_option
 /// The address servers and clients use when told nothing else. 5050 is the
@@ -22,8 +22,32 @@ pub struct ServerArgs {
     /// the system pick a free port.
     #[arg(long, value_name = "ADDR", default_value = DEFAULT_ADDR)]
     pub bind: SocketAddr,
+    /// The most students one roll call records; one more gets ERROR full.
+    #[arg(long, value_name = "N", env = "CHAMADA_MAX_STUDENTS",
+          default_value_t = Capacity::DEFAULT.students_per_class as u32,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_students: u32,
+    /// The most roll calls open at once; one more START gets ERROR full.
+    #[arg(long, value_name = "N", env = "CHAMADA_MAX_CLASSES",
+          default_value_t = Capacity::DEFAULT.open_classes as u32,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_classes: u32,
 }
 // ANCHOR_END: bind_option
+
+impl ServerArgs {
+    /// The roll calls a server starts with: none open, holding at most what
+    /// `--max-students` and `--max-classes` say, on the clock the
+    /// environment asks for (see [`crate::clock`]).
+    pub fn roll_calls(&self) -> Result<RollCalls, StartupError> {
+        let clock = Clock::from_env().map_err(StartupError)?;
+        let capacity = Capacity {
+            students_per_class: self.max_students as usize,
+            open_classes: self.max_classes as usize,
+        };
+        Ok(RollCalls::with_capacity(clock, capacity))
+    }
+}
 
 /// The port of [`DEFAULT_ADDR`]; clients use it when given only a host.
 pub const DEFAULT_PORT: u16 = 5050;
@@ -66,8 +90,8 @@ impl StartupError {
     // ANCHOR_END: cannot_listen
 }
 
-/// The roll calls a server starts with: none open, and the clock the
-/// environment asks for (see [`crate::clock`]).
+/// The roll calls of a server that has no [`ServerArgs`]: none open, the
+/// default [`Capacity`], and the clock the environment asks for.
 pub fn roll_calls_from_env() -> Result<RollCalls, StartupError> {
     let clock = Clock::from_env().map_err(StartupError)?;
     Ok(RollCalls::new(clock))

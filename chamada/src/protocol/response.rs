@@ -81,10 +81,12 @@ pub enum ErrorCode {
     Shutdown,
     /// A wrong key, or a teacher request without `AUTH`.
     Forbidden,
+    /// The class, or the server, holds as many as it may.
+    Full,
 }
 
 impl ErrorCode {
-    const ALL: [ErrorCode; 8] = [
+    const ALL: [ErrorCode; 9] = [
         ErrorCode::BadRequest,
         ErrorCode::AlreadyOpen,
         ErrorCode::NotOpen,
@@ -93,6 +95,7 @@ impl ErrorCode {
         ErrorCode::Timeout,
         ErrorCode::Shutdown,
         ErrorCode::Forbidden,
+        ErrorCode::Full,
     ];
 
     /// The code as it is written on the wire.
@@ -106,6 +109,7 @@ impl ErrorCode {
             ErrorCode::Timeout => "timeout",
             ErrorCode::Shutdown => "shutdown",
             ErrorCode::Forbidden => "forbidden",
+            ErrorCode::Full => "full",
         }
     }
 
@@ -155,6 +159,22 @@ impl Response {
         Response::error(
             ErrorCode::NotOpen,
             format!("class {class} has no open roll call"),
+        )
+    }
+
+    /// `ERROR full` for a new student in a class that has its most.
+    pub fn class_full(class: ClassId, limit: usize) -> Response {
+        Response::error(
+            ErrorCode::Full,
+            format!("class {class} already has {limit} students, the most this server records"),
+        )
+    }
+
+    /// `ERROR full` for a `START` when the most roll calls are open.
+    pub fn too_many_classes(limit: usize) -> Response {
+        Response::error(
+            ErrorCode::Full,
+            format!("the server already has {limit} open roll calls; end one first"),
         )
     }
 

@@ -35,7 +35,7 @@ fn main() -> Result<(), StartupError> {
     let args = Args::parse();
     // The state is a plain local variable: only one connection is ever
     // served at a time, so nothing else can touch it.
-    let mut roll_calls = server::roll_calls_from_env()?;
+    let mut roll_calls = args.server.roll_calls()?;
     // ANCHOR_END: state
 
     // ANCHOR: bind

@@ -36,7 +36,7 @@ struct Args {
 fn main() -> Result<(), StartupError> {
     let args = Args::parse();
     // One state for every thread: `Arc` shares it, `Mutex` takes turns.
-    let roll_calls = Arc::new(Mutex::new(server::roll_calls_from_env()?));
+    let roll_calls = Arc::new(Mutex::new(args.server.roll_calls()?));
     // ANCHOR_END: state
 
     // ANCHOR: bind

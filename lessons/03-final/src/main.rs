@@ -58,7 +58,7 @@ impl Args {
 
 fn main() -> Result<(), StartupError> {
     let args = Args::parse();
-    let roll_calls = server::roll_calls_from_env()?;
+    let roll_calls = args.server.roll_calls()?;
     let listener = listener::listen(args.server.bind)
         .map_err(|error| StartupError::cannot_listen(args.server.bind, error))?;
     server::announce(&listener);
