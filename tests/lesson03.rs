@@ -558,3 +558,89 @@ fn sigint_is_the_same_graceful_shutdown() {
     let still_open = printed_still_open(&log);
     assert_eq!(still_open[&7], BTreeSet::from(["s1".to_owned()]));
 }
+
+// ---------------------------------------------------------------------------
+// Logging never stalls or crashes serving.
+
+/// What becomes of the server's standard output after its first line.
+#[cfg(unix)]
+enum Stdout {
+    /// Kept open and never read again: the pipe fills up.
+    Unread,
+    /// Closed: every later write finds a broken pipe.
+    Closed,
+}
+
+/// Runs lesson 03 with its standard output treated as `stdout` says, serves
+/// 1,500 connections (about 150 KB of log, more than a pipe holds), stops
+/// it, and checks that the open roll call reached standard error.
+#[cfg(unix)]
+fn serve_with_stdout(stdout: Stdout) {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::{Command, Stdio};
+    use wait_timeout::ChildExt;
+
+    let mut child = Command::new(harness::binary(LESSON))
+        .args(["--bind", "127.0.0.1:0"])
+        .env_remove("CHAMADA_TEACHER_KEY")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    let addr: std::net::SocketAddr = first
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let kept = match stdout {
+        Stdout::Unread => Some(out),
+        Stdout::Closed => None, // dropped here: the pipe's reader is gone
+    };
+    let mut errors = child.stderr.take().unwrap();
+    let errors = thread::spawn(move || {
+        let mut text = String::new();
+        let _ = errors.read_to_string(&mut text);
+        text
+    });
+
+    let mut teacher = Raw::connect(addr);
+    assert!(teacher.ask("START 9").starts_with("STARTED 9 "));
+    for n in 0..1_500 {
+        let mut student = Raw::connect(addr);
+        let answer = student.ask(&format!("PRESENT s{n} 9"));
+        assert!(answer.starts_with("PRESENCE 9 "), "student {n}: {answer}");
+        student.close();
+    }
+    teacher.close();
+
+    signal(child.id(), "TERM");
+    let status = child.wait_timeout(WAIT).unwrap();
+    let status = status.unwrap_or_else(|| {
+        let _ = child.kill();
+        panic!("the server did not exit")
+    });
+    assert_eq!(status.code(), Some(0));
+    let errors = errors.join().unwrap();
+    assert!(errors.contains("could not be written"), "{errors}");
+    let still_open = errors.lines().find(|line| line.starts_with("STATUS 9 "));
+    let still_open = still_open.unwrap_or_else(|| panic!("no list on stderr: {errors}"));
+    assert!(still_open.contains(" 1500 s0 s1 "), "{still_open}");
+    drop(kept);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_standard_output_nobody_reads_never_stalls_serving() {
+    serve_with_stdout(Stdout::Unread);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_standard_output_whose_reader_left_never_crashes_serving() {
+    serve_with_stdout(Stdout::Closed);
+}

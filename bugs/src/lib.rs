@@ -33,6 +33,9 @@ struct Args {
 /// Reads `--bind`, listens there and prints `listening on ADDR`.
 pub fn listen() -> Result<TcpListener, StartupError> {
     let args = Args::parse();
+    // The log runs for as long as the process: a bug server never stops by
+    // itself, so its log is never finished (see chamada::log).
+    std::mem::forget(chamada::log::init());
     let listener = TcpListener::bind(args.server.bind)
         .map_err(|error| StartupError::cannot_listen(args.server.bind, error))?;
     server::announce(&listener);

@@ -108,14 +108,14 @@ impl ConnectionLog {
     /// Logs `<peer> connected` for a newly accepted connection.
     pub fn opened(stream: &TcpStream) -> ConnectionLog {
         let peer = peer_name(stream);
-        println!("{peer} connected");
+        tracing::info!("{peer} connected");
         ConnectionLog { peer }
     }
 
     /// Logs `<peer> disconnected after <n> requests: <why>`.
     pub fn closed(self, requests: usize, ending: &Ending) {
         let s = if requests == 1 { "" } else { "s" };
-        println!(
+        tracing::info!(
             "{} disconnected after {requests} request{s}: {ending}",
             self.peer
         );

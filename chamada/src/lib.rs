@@ -19,6 +19,7 @@ pub mod client;
 pub mod clock;
 pub mod connection;
 pub mod framing;
+pub mod log;
 pub mod protocol;
 pub mod rollcall;
 pub mod server;

@@ -337,7 +337,11 @@ mod tests {
 
     #[test]
     fn large_classes_keep_every_student_once() {
-        let mut r = rollcalls();
+        let room = Capacity {
+            students_per_class: 20_000,
+            ..Capacity::DEFAULT
+        };
+        let mut r = RollCalls::with_capacity(rollcalls().clock, room);
         run(&mut r, Command::Start(class(1)));
         for round in 0..2 {
             for n in 0..20_000 {

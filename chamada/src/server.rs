@@ -109,11 +109,11 @@ pub fn announce(listener: &TcpListener) {
     let addr = match listener.local_addr() {
         Ok(addr) => addr,
         // Cannot happen for a socket that is bound, but no reason to panic.
-        Err(error) => return println!("listening (address unknown: {error})"),
+        Err(error) => return tracing::info!("listening (address unknown: {error})"),
     };
-    println!("listening on {addr}");
+    tracing::info!("listening on {addr}");
     if addr.ip().is_unspecified() {
-        print!("{}", reachable_at(listener, addr));
+        tracing::info!("{}", reachable_at(listener, addr).trim_end());
     }
 }
 // ANCHOR_END: announce

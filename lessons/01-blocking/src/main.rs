@@ -33,6 +33,8 @@ struct Args {
 // ANCHOR: state
 fn main() -> Result<(), StartupError> {
     let args = Args::parse();
+    // Log lines go out through a thread of their own (see chamada::log).
+    let _log = chamada::log::init();
     // The state is a plain local variable: only one connection is ever
     // served at a time, so nothing else can touch it.
     let mut roll_calls = args.server.roll_calls()?;
@@ -54,7 +56,7 @@ fn main() -> Result<(), StartupError> {
             // out of file descriptors, every accept fails at once until a
             // connection closes; wait a moment rather than spin.
             Err(error) => {
-                eprintln!("accept failed: {error}");
+                tracing::warn!("accept failed: {error}");
                 thread::sleep(Duration::from_millis(100));
             }
         }

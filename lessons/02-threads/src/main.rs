@@ -35,6 +35,8 @@ struct Args {
 // ANCHOR: state
 fn main() -> Result<(), StartupError> {
     let args = Args::parse();
+    // Log lines go out through a thread of their own (see chamada::log).
+    let _log = chamada::log::init();
     // One state for every thread: `Arc` shares it, `Mutex` takes turns.
     let roll_calls = Arc::new(Mutex::new(args.server.roll_calls()?));
     // ANCHOR_END: state
@@ -58,7 +60,7 @@ fn main() -> Result<(), StartupError> {
             // out of file descriptors, every accept fails at once until a
             // connection closes; wait a moment rather than spin.
             Err(error) => {
-                eprintln!("accept failed: {error}");
+                tracing::warn!("accept failed: {error}");
                 thread::sleep(Duration::from_millis(100));
             }
         }

@@ -109,13 +109,13 @@ pub fn run(
             Err(error) => {
                 // Out of file descriptors, most likely: wait for a
                 // connection to close rather than spin on the error.
-                eprintln!("accept failed: {error}");
+                tracing::warn!("accept failed: {error}");
                 thread::sleep(TICK);
             }
         }
     }
 
-    println!(
+    tracing::info!(
         "shutting down: no new connections; closing {} open",
         open_connections.count()
     );
@@ -146,7 +146,7 @@ fn start_connection(
     // The read timeout is how the session's loop gets to look up from a
     // blocked read (the write timeout is set per response, in the loop).
     if let Err(error) = stream.set_read_timeout(Some(TICK)) {
-        eprintln!("cannot set a read timeout on a new connection: {error}");
+        tracing::warn!("cannot set a read timeout on a new connection: {error}");
         return;
     }
     let spawned = thread::Builder::new().spawn(move || {
@@ -154,7 +154,7 @@ fn start_connection(
         drop(place); // the place is free only once the client is gone
     });
     if let Err(error) = spawned {
-        eprintln!("cannot start a thread for a new connection: {error}");
+        tracing::warn!("cannot start a thread for a new connection: {error}");
     }
 }
 // ANCHOR_END: start_connection
@@ -174,11 +174,11 @@ fn start_connection(
 fn turn_away(stream: Arc<TcpStream>, limit: usize, closer: &Sender<Arc<TcpStream>>) {
     let peer = peer_name(&stream);
     let s = if limit == 1 { "" } else { "s" };
-    println!("{peer} turned away: already {limit} connection{s}");
+    tracing::info!("{peer} turned away: already {limit} connection{s}");
     let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
     let _ = (&*stream).write_all(format!("{}\n", Response::busy(limit)).as_bytes());
     if closer.try_send(stream).is_err() {
-        println!("{peer} closed at once: too many clients turned away at the same time");
+        tracing::info!("{peer} closed at once: too many clients turned away at the same time");
     }
 }
 
@@ -194,7 +194,7 @@ fn start_closer() -> Sender<Arc<TcpStream>> {
         .spawn(move || sockets.iter().for_each(|socket| lingering_close(&socket)));
     if let Err(error) = started {
         // Then every try_send fails and sockets are closed at once.
-        eprintln!("cannot start the closer thread: {error}");
+        tracing::warn!("cannot start the closer thread: {error}");
     }
     closer
 }

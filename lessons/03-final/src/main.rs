@@ -3,7 +3,10 @@
 
 use std::time::Duration;
 
-use chamada::{server, RollCalls, ServerArgs, StartupError, TeacherKey};
+use std::io::Write;
+
+use chamada::log::Log;
+use chamada::{RollCalls, ServerArgs, StartupError, TeacherKey};
 use clap::Parser;
 use lesson_03_final::{listener, open_connections, run, Config, Shutdown};
 
@@ -58,13 +61,15 @@ impl Args {
 
 fn main() -> Result<(), StartupError> {
     let args = Args::parse();
+    // Log lines go out through a thread of their own (see chamada::log).
+    let log = chamada::log::init();
     let roll_calls = args.server.roll_calls()?;
     let listener = listener::listen(args.server.bind)
         .map_err(|error| StartupError::cannot_listen(args.server.bind, error))?;
-    server::announce(&listener);
+    chamada::server::announce(&listener);
     if args.teacher_key.is_some() {
         // Say that there is a key, never what it is: logs get shared.
-        println!("teachers must send AUTH with the teacher key");
+        tracing::info!("teachers must send AUTH with the teacher key");
     }
     let mut config = args.config();
     config.max_connections = open_connections::fit_to_file_limit(config.max_connections);
@@ -84,22 +89,35 @@ fn main() -> Result<(), StartupError> {
     // ANCHOR_END: signals
 
     let roll_calls = run(listener, config, roll_calls, shutdown);
-    print_still_open(&roll_calls);
+    report_still_open(&roll_calls, log);
     Ok(())
 }
 
 // ANCHOR: still_open
-/// Prints every roll call still open, as the `STATUS` line a teacher would
+/// Logs every roll call still open, as the `STATUS` line a teacher would
 /// have seen, so a forgotten `END` loses nobody's presence.
-fn print_still_open(roll_calls: &RollCalls) {
+///
+/// If some log lines could not be written (standard output is a pipe
+/// nobody reads, say), the lists may be among them: then they are written
+/// to standard error as well, directly.
+fn report_still_open(roll_calls: &RollCalls, log: Log) {
     let open = roll_calls.still_open();
-    println!(
-        "{} roll call{} still open at shutdown",
-        open.len(),
-        if open.len() == 1 { "" } else { "s" }
+    let s = if open.len() == 1 { "" } else { "s" };
+    tracing::info!("{} roll call{s} still open at shutdown", open.len());
+    for status in &open {
+        tracing::info!("{status}");
+    }
+    let lost = log.finish();
+    if lost == 0 || open.is_empty() {
+        return;
+    }
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(
+        stderr,
+        "{lost} log line(s) could not be written; the roll calls still open were:"
     );
-    for status in open {
-        println!("{status}");
+    for status in &open {
+        let _ = writeln!(stderr, "{status}");
     }
 }
 // ANCHOR_END: still_open

@@ -128,7 +128,7 @@ pub fn fit_to_file_limit(wanted: usize) -> usize {
     let limit = match rlimit::increase_nofile_limit(u64::MAX) {
         Ok(limit) => limit,
         Err(error) => {
-            eprintln!("cannot read the open-file limit ({error}); assuming it is enough");
+            tracing::warn!("cannot read the open-file limit ({error}); assuming it is enough");
             return wanted;
         }
     };
@@ -137,7 +137,7 @@ pub fn fit_to_file_limit(wanted: usize) -> usize {
         return wanted;
     }
     let room = room.max(1);
-    println!(
+    tracing::info!(
         "the open-file limit ({limit}) holds only {room} connections: serving at most {room}, \
          not {wanted} (raise the limit with `ulimit -n`)"
     );
