@@ -78,11 +78,13 @@ fn main() -> Result<(), StartupError> {
 /// as `chamada::serve`, for code that is not a lesson.)
 fn serve(stream: TcpStream, handler: &mut impl Handler) {
     let log = ConnectionLog::opened(&stream);
+    // ANCHOR: nodelay
     // Each response leaves in one write, so Nagle's algorithm (holding a
     // small segment back until the previous one is acknowledged) has nothing
     // to merge; it would only make a pipelining client wait for its own
     // delayed acknowledgement, about 40 ms per batch. Turn it off.
     let _ = stream.set_nodelay(true);
+    // ANCHOR_END: nodelay
     let mut lines = LineReader::new(&stream);
     let mut answered = 0;
     let ending = loop {

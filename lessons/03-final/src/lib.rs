@@ -2,9 +2,8 @@
 //!
 //! Lesson 02 served every client at once, each thread taking turns at a
 //! shared, locked state. This lesson changes who owns the state and adds
-//! what a server needs before a real class can rely on it:
-//!
-//! It does so in steps, one idea each; the book gives each step a page.
+//! what a server needs before a real class can rely on it, in steps of one
+//! idea each; the book gives each step a page.
 //!
 //! | step | idea | where |
 //! |---|---|---|
@@ -45,16 +44,23 @@ pub use shutdown::Shutdown;
 pub struct Config {
     /// The most connections served at once. One more gets `ERROR busy`.
     pub max_connections: usize,
-    /// How long a client may send nothing before it gets `ERROR timeout`.
+    /// How long a client may go without sending a request before it gets
+    /// `ERROR timeout`. Blank lines are not requests and do not count. The
+    /// clock is looked at every [`TICK`], so the notice may come up to a
+    /// tick late.
     pub idle_timeout: Duration,
-    /// How long one response may take to leave, from its first byte to its
-    /// last. A client that stops reading (or reads a trickle) fills its
-    /// socket's buffers and then our `write` blocks; past this deadline we
-    /// give up on that client instead of keeping a thread stuck for it.
+    /// How long one response may take to be written to the socket, from
+    /// its first byte to its last: one deadline for the whole line, however
+    /// many `write` calls it takes. A client that stops reading (or reads a
+    /// trickle) fills its socket's buffers and then our `write` blocks; past
+    /// this deadline we reset the connection instead of keeping a thread
+    /// stuck for it.
     pub write_timeout: Duration,
     /// When set, `START`, `END` and `STATUS` need `AUTH` with this key.
     pub teacher_key: Option<TeacherKey>,
-    /// How long shutdown lets open connections finish before closing them.
+    /// At shutdown, how long open connections get to finish the request
+    /// they are answering and send `ERROR shutdown` before their sockets
+    /// are shut down from outside.
     pub grace: Duration,
 }
 
@@ -76,8 +82,10 @@ impl Default for Config {
 pub const TICK: Duration = Duration::from_millis(200);
 
 // ANCHOR: run
-/// Serves roll calls on `listener` until `shutdown` begins, then returns
-/// the roll calls as they are, so the caller can show what was still open.
+/// Serves roll calls on `listener` until `shutdown` begins. Then stops
+/// accepting, closes the open connections (giving them [`Config::grace`]
+/// to finish) and returns the roll calls as they are, so the caller can
+/// show what was still open.
 pub fn run(
     listener: TcpListener,
     config: Config,

@@ -1,5 +1,6 @@
-//! Lesson 03's command line: read the options, bind, install the Ctrl-C and
-//! SIGTERM handler, run the server, and print what was still open at the end.
+//! Lesson 03's command line: read the options, bind, install the handler
+//! for Ctrl-C, SIGTERM and SIGHUP, run the server, and print what was still
+//! open at the end.
 
 use std::time::Duration;
 
@@ -21,7 +22,8 @@ struct Args {
     #[arg(long, value_name = "N", default_value_t = 1024,
           value_parser = clap::value_parser!(u32).range(1..))]
     max_connections: u32,
-    /// Hang up on a client that sends nothing for this long.
+    /// Hang up on a client that sends no request for this long (blank lines
+    /// do not count).
     #[arg(long, value_name = "SECONDS", default_value_t = 300,
           value_parser = clap::value_parser!(u64).range(1..))]
     idle_timeout: u64,

@@ -23,6 +23,7 @@ use crate::registry::Registry;
 use crate::shutdown::Shutdown;
 use crate::Config;
 
+// ANCHOR: session
 /// Everything one connection thread needs.
 pub struct Session {
     /// The way to the roll calls.
@@ -36,6 +37,7 @@ pub struct Session {
     /// unauthorized.
     pub is_teacher: bool,
 }
+// ANCHOR_END: session
 
 impl Handler for Session {
     // ANCHOR: answer
@@ -69,8 +71,9 @@ impl Handler for Session {
 impl Session {
     // ANCHOR: last_word
     /// What the server says on its own, unasked, before it hangs up: the
-    /// shutdown notice, or the idle timeout once the client has sent no
-    /// request for `quiet_for`. `None` while neither applies.
+    /// shutdown notice once shutdown has begun, or the idle timeout when
+    /// the client has been `quiet_for` (without a request) at least the
+    /// idle timeout. `None` while neither applies.
     fn last_word(&self, quiet_for: Duration) -> Option<Response> {
         if self.shutdown.has_begun() {
             Some(Response::shutdown())

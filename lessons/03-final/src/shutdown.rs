@@ -2,8 +2,9 @@
 //!
 //! Ctrl-C (or SIGTERM, or a test) calls [`Shutdown::begin`]. The accept loop
 //! stops taking connections, each connection thread finishes the request it
-//! is answering and sends `ERROR shutdown`, and `main` prints the roll calls
-//! still open before the process exits.
+//! is answering and sends `ERROR shutdown` (those still open when the grace
+//! period ends are shut down from outside instead), and `main` prints the
+//! roll calls still open before the process exits.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -69,6 +70,8 @@ impl Shutdown {
 }
 
 /// Connects to our own listener at `addr`, which makes its `accept` return.
+/// Gives up after a second (the backlog may be full, and then `accept` has
+/// other connections to return anyway).
 fn wake(addr: SocketAddr) {
     let _ = TcpStream::connect_timeout(&reachable(addr), Duration::from_secs(1));
 }

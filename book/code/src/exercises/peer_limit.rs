@@ -7,9 +7,9 @@
 //! may share one address, so the per-address limit must stay generous.)
 //!
 //! The limit is a counter per address, and a place that gives itself back
-//! when dropped, like lesson 03's `Admission`. The accept loop below is
+//! when dropped, like lesson 03's `Place`. The accept loop below is
 //! lesson 03's `run` cut to what this exercise needs; in the real server,
-//! the check goes right before `connections.admit`.
+//! the check goes right before `open_connections.admit`.
 
 use std::collections::HashMap;
 use std::io::Write;
