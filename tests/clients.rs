@@ -468,7 +468,7 @@ fn an_error_answer_to_auth_is_reported_for_what_it_is() {
              Error (shutdown): The server is shutting down; goodbye.",
         ),
         (
-            "ERROR timeout nothing received for 300 s; closing the connection",
+            "ERROR timeout no request for 300 s; closing the connection",
             "the server did not check the teacher key: \
              Error (timeout): Nothing received for 300 s; closing the connection.",
         ),

@@ -204,7 +204,7 @@ impl Response {
     pub fn timeout(seconds: u64) -> Response {
         Response::error(
             ErrorCode::Timeout,
-            format!("nothing received for {seconds} s; closing the connection"),
+            format!("no request for {seconds} s; closing the connection"),
         )
     }
 
