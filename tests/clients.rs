@@ -470,7 +470,7 @@ fn an_error_answer_to_auth_is_reported_for_what_it_is() {
         (
             "ERROR timeout no request for 300 s; closing the connection",
             "the server did not check the teacher key: \
-             Error (timeout): Nothing received for 300 s; closing the connection.",
+             Error (timeout): No request for 300 s; closing the connection.",
         ),
     ];
     for (answer, said) in cases {
