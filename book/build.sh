@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds the book into book/book and fails when anything in it is broken:
-# a missing include file or anchor, an error or warning from mdBook, an
-# include left unexpanded, or an internal link or image that leads nowhere.
+# Builds the book, in English into book/book and in Brazilian Portuguese
+# into book/book/pt-BR, and fails when anything in either is broken: a
+# missing include file or anchor, an error or warning from mdBook, an
+# include left unexpanded, an internal link or image that leads nowhere, or
+# English text that book/po/pt-BR.po does not translate (or only fuzzily).
 # mdBook 0.5 logs some of these and still exits 0, and reports none of the
 # broken links, so the checks are here. Run from anywhere: bash book/build.sh
 set -euo pipefail
@@ -11,9 +13,23 @@ MDBOOK_VERSION=0.5.4
 failures=0
 fail() { printf 'book: %s\n' "$*" >&2; failures=$((failures + 1)); }
 
-# 1. The tool, pinned, installed only when missing or another version.
+I18N_VERSION=0.4.0
+
+# 1. The tools, pinned, installed only when missing or another version:
+#    mdBook, the gettext plugins for mdBook, and GNU gettext.
 if ! mdbook --version 2>/dev/null | grep -qx "mdbook v$MDBOOK_VERSION"; then
     cargo install mdbook --locked --version "$MDBOOK_VERSION"
+fi
+if ! mdbook-gettext --version 2>/dev/null | grep -q "$I18N_VERSION"; then
+    cargo install mdbook-i18n-helpers --locked --version "$I18N_VERSION"
+fi
+if ! command -v msgmerge >/dev/null; then
+    if command -v apt-get >/dev/null; then
+        apt-get update -qq && apt-get install -y -qq gettext
+    else
+        echo "book: install GNU gettext (msgmerge, msgfmt), e.g. brew install gettext" >&2
+        exit 1
+    fi
 fi
 
 # 2. Every {{#include file:anchor}} names a file that exists and an anchor
@@ -33,19 +49,37 @@ while IFS= read -r hit; do
 done < <(grep -oHE '\{\{#(rustdoc_)?include [^}]*\}\}' book/src/*.md || true)
 
 # 3. Build, keeping the log: mdBook reports missing files as ERROR but exits 0.
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-mdbook build book 2>&1 | tee "$log"
-if grep -Eq '(^|[[:space:]])(ERROR|WARN)[[:space:]]' "$log"; then
-    fail "mdBook logged errors or warnings (above)"
-fi
-if grep -l '{{#' book/book/*.html; then
-    fail "an include was left unexpanded in the pages above"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+log="$scratch/log"
+build() { # build <language> <output folder>
+    MDBOOK_BOOK__LANGUAGE="$1" mdbook build book -d "$2" 2>&1 | tee "$log"
+    if grep -Eq '(^|[[:space:]])(ERROR|WARN)[[:space:]]' "$log"; then
+        fail "mdBook logged errors or warnings building the $1 edition (above)"
+    fi
+    if grep -l '{{#' "$2"/*.html; then
+        fail "an include was left unexpanded in the pages above"
+    fi
+}
+build en "$PWD/book/book"
+# The Portuguese edition goes inside the English one, so that one folder
+# (one `mdbook serve`, one upload) holds both, linked to each other.
+build pt-BR "$PWD/book/book/pt-BR"
+
+# 4. Every English paragraph has a translation: extract the English text
+#    as it is now, merge it with pt-BR.po, and count what is missing.
+MDBOOK_OUTPUT='{"xgettext": {"pot-file": "messages.pot"}}' \
+    mdbook build book -d "$scratch/pot" >"$log" 2>&1 || { cat "$log"; fail "extracting the text failed"; }
+msgmerge --quiet --no-fuzzy-matching book/po/pt-BR.po "$scratch/pot/messages.pot" -o "$scratch/merged.po"
+stats=$(msgfmt --statistics -o /dev/null "$scratch/merged.po" 2>&1)
+if grep -Eq 'untranslated|fuzzy' <<<"$stats"; then
+    fail "book/po/pt-BR.po is behind the English text ($stats);" \
+        "run bash book/po/update.sh and translate what it lists"
 fi
 
-# 4. Every relative href and src points to a file that exists and, when it
+# 5. Every relative href and src points to a file that exists and, when it
 #    has a #fragment, to an id that page has.
-for page in book/book/*.html; do
+for page in book/book/*.html book/book/pt-BR/*.html; do
     while read -r link; do
         case "$link" in
             http:* | https:* | mailto:* | data:* | //* | javascript:*) continue ;;
@@ -55,7 +89,7 @@ for page in book/book/*.html; do
         fragment=""
         [[ "$link" == *"#"* ]] && fragment=${link#*#}
         target=$page
-        [[ -n "$path" ]] && target="book/book/$path"
+        [[ -n "$path" ]] && target="$(dirname "$page")/$path"
         if [[ ! -e "$target" ]]; then
             fail "$page links to $link, which does not exist"
         elif [[ -n "$fragment" && "$target" == *.html ]] &&
@@ -69,4 +103,4 @@ if ((failures > 0)); then
     echo "book: $failures problem(s); see above" >&2
     exit 1
 fi
-echo "book: built in book/book, every include and link checked"
+echo "book: built in book/book (English) and book/book/pt-BR (português), every include, link and translation checked"

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Brings book/po/pt-BR.po up to date with the English book, after a chapter
+# changed: extracts the English text (every paragraph, heading, table cell
+# and the comments of the code the book includes), merges it into
+# pt-BR.po, copies text from inside code blocks across unchanged (code
+# stays as it is in both editions), and lists what is left to translate.
+# Then translate those messages (any PO editor, e.g. Poedit, or by hand)
+# and run bash book/build.sh, which fails while any is missing.
+# Needs mdBook, mdbook-i18n-helpers and GNU gettext: book/build.sh installs them.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+po=book/po/pt-BR.po
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+MDBOOK_OUTPUT='{"xgettext": {"pot-file": "messages.pot"}}' \
+    mdbook build book -d "$scratch" >/dev/null
+msgmerge --quiet --update --backup=none --no-fuzzy-matching "$po" "$scratch/messages.pot"
+# Drop translations of text the book no longer has.
+msgattrib --no-obsolete "$po" -o "$po"
+
+# Untranslated text from code blocks (a Rust comment or string literal):
+# its "translation" is itself.
+msggrep --msgid -E -e '^(//|")' "$po" | msgattrib --untranslated - |
+    msgen - -o "$scratch/code.po"
+msgcat --use-first "$scratch/code.po" "$po" -o "$po"
+
+msgfmt --statistics -o /dev/null "$po"
+echo "Where the text still to translate is (untranslated, then fuzzy):"
+msgattrib --untranslated --no-wrap "$po" | grep '^#:' || echo "  nothing untranslated"
+msgattrib --only-fuzzy --no-wrap "$po" | grep '^#:' || echo "  nothing fuzzy"
