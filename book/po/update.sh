@@ -22,7 +22,7 @@ msgattrib --no-obsolete "$po" -o "$po"
 
 # Untranslated text from code blocks (a Rust comment or string literal):
 # its "translation" is itself.
-msggrep --msgid -E -e '^(//|")' "$po" | msgattrib --untranslated - |
+msggrep --msgid -E -e '^(//|"[^"]*"$)' "$po" | msgattrib --untranslated - |
     msgen - -o "$scratch/code.po"
 msgcat --use-first "$scratch/code.po" "$po" -o "$po"
 
