@@ -30,6 +30,8 @@ fn gathering_server(listener: TcpListener, expected: usize) {
             // Each client's request is read on a thread of its own, so one
             // client that is slow to send holds up no other.
             thread::spawn(move || {
+                // A client that never sends its line is given up on too.
+                let _ = stream.set_read_timeout(Some(GATHER));
                 let mut request = String::new();
                 let mut reader = BufReader::new(&stream);
                 if reader.read_line(&mut request).is_ok() {
