@@ -3,7 +3,8 @@
 //! does not work.
 //!
 //! - [`udp`]: the roll call over UDP datagrams, for the TCP and UDP chapter.
-//! - [`exercises`]: solutions to the exercises at the end of each lesson.
+//!
+//! The exercises, their starters and their solutions are a crate of their
+//! own, `exercises/`.
 
-pub mod exercises;
 pub mod udp;

@@ -42,6 +42,6 @@ impl Shards {
 
 /// Serves `shards` with lesson 02's accept loop, a thread per client.
 pub fn serve_forever(listener: TcpListener, shards: Arc<Shards>) {
-    super::thread_per_client(listener, shards, Shards::answer);
+    crate::thread_per_client(listener, shards, Shards::answer);
 }
 // ANCHOR_END: solution

@@ -86,6 +86,6 @@ impl Directory {
 
 /// Serves `directory` with lesson 02's accept loop, a thread per client.
 pub fn serve_forever(listener: TcpListener, directory: Arc<Directory>) {
-    super::thread_per_client(listener, directory, Directory::answer);
+    crate::thread_per_client(listener, directory, Directory::answer);
 }
 // ANCHOR_END: solution
