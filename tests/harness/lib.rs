@@ -19,7 +19,7 @@ pub use clock::{reading, Reading};
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
@@ -124,16 +124,38 @@ impl Server {
     /// may bind a wildcard such as `0.0.0.0:0`, which only listens, but
     /// connect only to loopback.
     pub fn start_on(lesson: &str, bind: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
-        let mut child = Command::new(binary(lesson))
+        Server::launch(lesson, bind, args, env, None)
+    }
+
+    /// Starts `lesson` on 127.0.0.1 in the folder `dir`, where relative
+    /// paths such as `--journal chamada.journal` then lead.
+    pub fn start_in(dir: &Path, lesson: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
+        Server::launch(lesson, "127.0.0.1:0", args, env, Some(dir))
+    }
+
+    fn launch(
+        lesson: &str,
+        bind: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+        dir: Option<&Path>,
+    ) -> Server {
+        let mut command = Command::new(binary(lesson));
+        command
             .args(["--bind", bind])
             .args(args)
+            .args(in_memory_unless_told(lesson, args))
             .env("CHAMADA_CLOCK", CLOCK_START)
             .env("CHAMADA_CLOCK_STEP", CLOCK_STEP)
             .env_remove("CHAMADA_TEACHER_KEY")
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::inherit());
+        if let Some(dir) = dir {
+            command.current_dir(dir);
+        }
+        let mut child = command
             .spawn()
             .unwrap_or_else(|error| panic!("cannot start {lesson}: {error}"));
         let (lines, log) = follow(child.stdout.take().expect("stdout is piped"));
@@ -189,6 +211,15 @@ impl Server {
         self.child.id()
     }
 
+    /// Kills the server at once, as `kill -9` does (SIGKILL on Unix): no
+    /// handler runs, nothing is flushed. Returns everything it printed.
+    pub fn kill(mut self) -> Vec<String> {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        while self.lines.recv_timeout(WAIT).is_ok() {}
+        self.log()
+    }
+
     /// Waits for the server to exit by itself, and returns its exit code
     /// and everything it printed.
     pub fn wait_exit(mut self) -> (Option<i32>, Vec<String>) {
@@ -199,6 +230,17 @@ impl Server {
         while self.lines.recv_timeout(WAIT).is_ok() {}
         (status.code(), self.log())
     }
+}
+
+/// Lesson 03 keeps a journal in the folder it runs in unless told
+/// otherwise. A test that does not give it one runs it in memory only
+/// (`--no-journal`, which the transcripts do not show): no two test servers
+/// then share a file, and none is left behind.
+fn in_memory_unless_told<'a>(lesson: &str, args: &[&'a str]) -> Option<&'a str> {
+    let told = args
+        .iter()
+        .any(|arg| arg.starts_with("--journal") || *arg == "--no-journal");
+    (lesson == "lesson-03-final" && !told).then_some("--no-journal")
 }
 
 impl Drop for Server {
@@ -369,6 +411,19 @@ pub fn run_client(client: &str, addr: SocketAddr, args: &[&str], input: &str) ->
     run_client_with(client, &["--server", &addr.to_string()], args, input, &[])
 }
 
+/// Runs a client binary against `addr` in the folder `dir`, where relative
+/// paths such as `--csv list.csv` then lead.
+pub fn run_client_in(
+    dir: &Path,
+    client: &str,
+    addr: SocketAddr,
+    args: &[&str],
+    input: &str,
+) -> Run {
+    let options = ["--server", &addr.to_string()];
+    spawn_client(client, &options, args, input, &[], Some(dir))
+}
+
 /// Runs a client binary with the given options, arguments, input and
 /// environment.
 pub fn run_client_with(
@@ -378,7 +433,22 @@ pub fn run_client_with(
     input: &str,
     env: &[(&str, &str)],
 ) -> Run {
-    let mut child = Command::new(binary(client))
+    spawn_client(client, options, args, input, env, None)
+}
+
+fn spawn_client(
+    client: &str,
+    options: &[&str],
+    args: &[&str],
+    input: &str,
+    env: &[(&str, &str)],
+    dir: Option<&Path>,
+) -> Run {
+    let mut command = Command::new(binary(client));
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
+    let mut child = command
         .args(options)
         .args(args)
         .env_remove("CHAMADA_TEACHER_KEY")

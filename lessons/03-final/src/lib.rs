@@ -12,11 +12,13 @@
 //! | 2 | the listening socket built by hand with socket2: SO_REUSEADDR, an explicit backlog | [`listener`] |
 //! | 3 | protections: a connection limit (`ERROR busy`), idle and write timeouts, the teacher key | [`open_connections`], [`session`], [`turn_away`] |
 //! | 4 | graceful shutdown on Ctrl-C or SIGTERM, without losing a list | [`shutdown`], [`run`], `main.rs` |
+//! | 5 | durability: a journal, synced once per batch of requests (group commit) | [`journal`], [`registry`] |
 //!
 //! [`run`] is the server itself, separate from `main` so that tests can run
 //! a server in their own process and stop it with a [`Shutdown`], exactly
 //! as a signal would.
 
+pub mod journal;
 pub mod listener;
 pub mod open_connections;
 pub mod registry;
@@ -31,6 +33,7 @@ use std::time::Duration;
 use chamada::connection::peer_name;
 use chamada::{Response, RollCalls, TeacherKey};
 
+use journal::Journal;
 use open_connections::{OpenConnections, Place};
 use registry::Registry;
 use session::Session;
@@ -54,6 +57,9 @@ pub struct Config {
     pub teacher_key: Option<TeacherKey>,
     /// How long shutdown lets open connections finish before closing them.
     pub grace: Duration,
+    /// The most requests the registry takes from its inbox at once (step
+    /// 5). With a journal, 1 means a sync after every request.
+    pub max_batch: usize,
 }
 
 impl Default for Config {
@@ -64,6 +70,7 @@ impl Default for Config {
             write_timeout: Duration::from_secs(10),
             teacher_key: None,
             grace: Duration::from_secs(1),
+            max_batch: registry::MAX_BATCH,
         }
     }
 }
@@ -76,14 +83,16 @@ pub const TICK: Duration = Duration::from_millis(200);
 // ANCHOR: run
 /// Serves roll calls on `listener` until `shutdown` begins, then returns
 /// the roll calls as they are, so the caller can show what was still open.
+/// With a `journal`, every change is durable before it is acknowledged.
 pub fn run(
     listener: TcpListener,
     config: Config,
     roll_calls: RollCalls,
+    journal: Option<Journal>,
     shutdown: Shutdown,
 ) -> RollCalls {
     let config = Arc::new(config);
-    let (registry, registry_thread) = Registry::start(roll_calls);
+    let (registry, registry_thread) = Registry::start_with(roll_calls, journal, config.max_batch);
     let open_connections = OpenConnections::new(config.max_connections);
     if let Ok(addr) = listener.local_addr() {
         shutdown.watch(addr);

@@ -1,11 +1,13 @@
 //! Lesson 03's command line: read the options, bind, install the Ctrl-C and
 //! SIGTERM handler, run the server, and print what was still open at the end.
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chamada::{server, RollCalls, ServerArgs, StartupError, TeacherKey};
 use clap::Parser;
-use lesson_03_final::{listener, run, Config, Shutdown};
+use lesson_03_final::journal::{self, Journal};
+use lesson_03_final::{listener, registry, run, Config, Shutdown};
 
 /// Lesson 03: the roll-call server for a real classroom, with a registry
 /// thread, connection limits, timeouts, a teacher key and graceful shutdown.
@@ -42,6 +44,23 @@ struct Args {
         allow_hyphen_values = true
     )]
     teacher_key: Option<TeacherKey>,
+    /// Keep every roll call in this journal, so that a crash loses nothing
+    /// acknowledged: a server started on it again reopens them. The lists
+    /// of ended roll calls go to CSV files in FILE's folder, in a folder
+    /// named after it (chamada.ended/ for chamada.journal).
+    #[arg(long, value_name = "FILE", default_value = journal::DEFAULT_PATH)]
+    journal: PathBuf,
+    /// Keep roll calls in memory only: a crash of the server loses them.
+    #[arg(long, conflicts_with = "journal")]
+    no_journal: bool,
+    /// For the benchmark and the exercise only: the most requests the
+    /// registry takes at once. 1 syncs the journal after every request.
+    #[arg(long, hide = true, value_name = "N", default_value_t = registry::MAX_BATCH as u32,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    max_batch: u32,
+    /// For tests only: compact the journal once it reaches this many bytes.
+    #[arg(long, hide = true, value_name = "BYTES", default_value_t = journal::COMPACT_AT_LEAST)]
+    compact_journal_at: u64,
 }
 
 impl Args {
@@ -52,16 +71,40 @@ impl Args {
             write_timeout: Duration::from_secs(self.write_timeout),
             teacher_key: self.teacher_key.clone(),
             grace: Duration::from_secs(self.shutdown_grace),
+            max_batch: self.max_batch as usize,
         }
+    }
+
+    /// The journal to use, opened and replayed into `roll_calls`, or none.
+    fn journal(
+        &self,
+        roll_calls: &mut RollCalls,
+    ) -> Result<Option<(Journal, journal::Restored)>, StartupError> {
+        if self.no_journal {
+            return Ok(None);
+        }
+        Journal::open(&self.journal, roll_calls, self.compact_journal_at)
+            .map(Some)
+            .map_err(StartupError)
     }
 }
 
 fn main() -> Result<(), StartupError> {
     let args = Args::parse();
-    let roll_calls = server::roll_calls_from_env()?;
+    let mut roll_calls = server::roll_calls_from_env()?;
+    // Before binding: a second server on the same journal stops here.
+    let journal = args.journal(&mut roll_calls)?;
     let listener = listener::listen(args.server.bind)
         .map_err(|error| StartupError::cannot_listen(args.server.bind, error))?;
     server::announce(&listener);
+    let journal = journal.map(|(journal, restored)| {
+        restored
+            .warnings
+            .iter()
+            .for_each(|warning| println!("{warning}"));
+        println!("{restored}");
+        journal
+    });
     if args.teacher_key.is_some() {
         // Say that there is a key, never what it is: logs get shared.
         println!("teachers must send AUTH with the teacher key");
@@ -81,9 +124,23 @@ fn main() -> Result<(), StartupError> {
     .map_err(|error| StartupError(format!("cannot install the Ctrl-C handler: {error}")))?;
     // ANCHOR_END: signals
 
-    let roll_calls = run(listener, args.config(), roll_calls, shutdown);
+    let journaled = journal.is_some();
+    let roll_calls = run(listener, args.config(), roll_calls, journal, shutdown);
     print_still_open(&roll_calls);
+    if journaled {
+        print_where_lists_are(&args.journal);
+    }
     Ok(())
+}
+
+/// With a journal, says where every list is kept.
+fn print_where_lists_are(journal: &Path) {
+    println!(
+        "the journal {} keeps the roll calls still open (a server started on it reopens them); \
+         the lists of ended ones are in {}/",
+        journal.display(),
+        journal::ended_folder(journal).display()
+    );
 }
 
 // ANCHOR: still_open
