@@ -98,7 +98,7 @@ const STUDENTS: usize = 24;
 /// Classes they answer in.
 const CLASSES: [u32; 3] = [1, 2, 3];
 /// How many times the crash is played, each at another moment.
-const ROUNDS: usize = 3;
+const ROUNDS: usize = 5;
 
 /// What one student connection sent and was told.
 #[derive(Default)]
