@@ -247,6 +247,7 @@ fn crash_and_recovery() {
     let journal = ["--journal", "chamada.journal"];
     let transcript = Transcript::launch_in(dir.path(), "lesson-03-final", &journal)
         .note("The server keeps every roll call in a journal, here the file chamada.journal in the folder it runs in. The file is new: nothing to restore.")
+        .await_log("journal chamada.journal: ")
         .server_log()
         .note("Two roll calls are opened, students answer both, and one is ended.")
         .run("teacher ana", "teacher", &["start", "42"], "")
@@ -265,6 +266,7 @@ fn crash_and_recovery() {
         .kill("admin")
         .note("It is started again on the same journal, a few minutes later.")
         .restart("lesson-03-final", &journal, &[("CHAMADA_CLOCK", "2026-11-24T10:20:00-03:00")])
+        .await_log("presences restored")
         .server_log()
         .note("Class 42 is open again, since the same moment, with the same students in the same order.")
         .run("teacher ana", "teacher", &["status", "42"], "")

@@ -361,7 +361,9 @@ impl Transcript {
     /// Waits until the server has logged a line containing `text` (one that
     /// no connection step waits for, such as a line printed at start-up).
     pub fn await_log(&mut self, text: &str) -> &mut Self {
-        self.wait_until(|log| log.iter().any(|line| line.contains(text)));
+        // Only the running server's lines: not those of one before a restart.
+        let earlier = self.earlier_log.len();
+        self.wait_until(|log| log[earlier..].iter().any(|line| line.contains(text)));
         self
     }
 
