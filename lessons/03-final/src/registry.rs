@@ -68,7 +68,7 @@ impl Registry {
         };
         let thread = thread::Builder::new()
             .name("registry".into())
-            .spawn(move || owner.own_the_state(messages))
+            .spawn(move || own_the_state(messages, owner))
             .expect("the system refused to start the registry thread");
         (Registry { inbox }, thread)
     }
@@ -103,21 +103,21 @@ struct Owner {
 }
 
 // ANCHOR: own_the_state
-impl Owner {
-    /// The registry thread's whole life: take the messages waiting in the
-    /// inbox, answer them, until no sender is left; then give the state back.
-    fn own_the_state(mut self, messages: Receiver<Envelope>) -> RollCalls {
-        // Wait for one message, then take every other one already waiting
-        // (up to `max_batch`): a batch.
-        while let Ok(first) = messages.recv() {
-            let waiting = messages.try_iter().take(self.max_batch - 1);
-            let batch: Vec<Envelope> = std::iter::once(first).chain(waiting).collect();
-            self.answer_batch(batch);
-        }
-        self.roll_calls
+/// The registry thread's whole life: answer messages in arrival order until
+/// no sender is left, then give the state back.
+fn own_the_state(messages: Receiver<Envelope>, mut owner: Owner) -> RollCalls {
+    for first in &messages {
+        // Every other message already waiting joins the first (up to
+        // `max_batch`): a batch, answered together (step 5).
+        let waiting = messages.try_iter().take(owner.max_batch - 1);
+        let batch: Vec<Envelope> = std::iter::once(first).chain(waiting).collect();
+        owner.answer_batch(batch);
     }
-    // ANCHOR_END: own_the_state
+    owner.roll_calls
+}
+// ANCHOR_END: own_the_state
 
+impl Owner {
     // ANCHOR: answer_batch
     /// Group commit: apply every command of the batch, make all their
     /// changes durable with one sync, and only then send the replies.
