@@ -6,9 +6,9 @@
 //! The journal is a text file, one record a line, that `cat` shows:
 //!
 //! ```text
-//! 2026-11-24T10:15:00-03:00 START 42 crc32=0b1bc7d7
-//! 2026-11-24T10:15:03-03:00 PRESENT 042191010 42 crc32=c8e7bd36
-//! 2026-11-24T10:15:09-03:00 END 42 crc32=5c9dd14c
+//! 2026-11-24T10:15:00-03:00 START 42 crc32=2b8849ad
+//! 2026-11-24T10:15:06-03:00 PRESENT 042191010 42 crc32=af5cdf98
+//! 2026-11-24T10:15:15-03:00 END 7 crc32=c2affd05
 //! ```
 //!
 //! Each record is the protocol's own request for the change, after the

@@ -53,7 +53,7 @@ struct Args {
     /// Keep roll calls in memory only: a crash of the server loses them.
     #[arg(long, conflicts_with = "journal")]
     no_journal: bool,
-    /// For the benchmark and the exercise only: the most requests the
+    /// For the benchmark only: the most requests the
     /// registry takes at once. 1 syncs the journal after every request.
     #[arg(long, hide = true, value_name = "N", default_value_t = registry::MAX_BATCH as u32,
           value_parser = clap::value_parser!(u32).range(1..))]
@@ -97,14 +97,12 @@ fn main() -> Result<(), StartupError> {
     let listener = listener::listen(args.server.bind)
         .map_err(|error| StartupError::cannot_listen(args.server.bind, error))?;
     server::announce(&listener);
-    let journal = journal.map(|(journal, restored)| {
-        restored
-            .warnings
-            .iter()
-            .for_each(|warning| println!("{warning}"));
+    // After `listening on`, which must stay the first line.
+    if let Some((_, restored)) = &journal {
+        restored.warnings.iter().for_each(|w| println!("{w}"));
         println!("{restored}");
-        journal
-    });
+    }
+    let journal = journal.map(|(journal, _)| journal);
     if args.teacher_key.is_some() {
         // Say that there is a key, never what it is: logs get shared.
         println!("teachers must send AUTH with the teacher key");
