@@ -581,7 +581,7 @@ fn serve_with_stdout(stdout: Stdout) {
     use wait_timeout::ChildExt;
 
     let mut child = Command::new(harness::binary(LESSON))
-        .args(["--bind", "127.0.0.1:0"])
+        .args(["--bind", "127.0.0.1:0", "--no-journal"])
         .env_remove("CHAMADA_TEACHER_KEY")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

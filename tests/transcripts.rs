@@ -236,3 +236,45 @@ fn shutdown() {
         .finish();
     snapshot("shutdown", transcript);
 }
+
+/// Lesson 03 with its journal (step 5): the server is killed in the middle
+/// of a lecture, and a restart on the same journal gives back every roll
+/// call as it was.
+#[cfg(unix)]
+#[test]
+fn crash_and_recovery() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let journal = ["--journal", "chamada.journal"];
+    let transcript = Transcript::launch_in(dir.path(), "lesson-03-final", &journal)
+        .note("The server keeps every roll call in a journal, here the file chamada.journal in the folder it runs in. The file is new: nothing to restore.")
+        .await_log("journal chamada.journal: ")
+        .server_log()
+        .note("Two roll calls are opened, students answer both, and one is ended.")
+        .run("teacher ana", "teacher", &["start", "42"], "")
+        .run("teacher bruno", "teacher", &["start", "7"], "")
+        .run("student 042191010", "student", &["042191010", "42"], "")
+        .run("student 205182055", "student", &["205182055", "7"], "")
+        .run("student 199876543", "student", &["199876543", "42"], "")
+        .run("student 042191010", "student", &["042191010", "42"], "")
+        .run("teacher bruno", "teacher", &["end", "7"], "")
+        .skip_server_log()
+        .note("Each change is a line of the journal: its time, the request that made it, and a checksum. The repeated answer changed nothing, so it has no line.")
+        .cat("admin", "chamada.journal")
+        .note("Class 7's list was saved in a CSV file of its own, with the time of each answer, before its END was written to the journal.")
+        .cat("admin", "chamada.ended/class-7-2026-11-24-101515.csv")
+        .note("Now the server is killed without warning, as a crash or kill -9 would. Class 42 is still open.")
+        .kill("admin")
+        .note("It is started again on the same journal, a few minutes later.")
+        .restart("lesson-03-final", &journal, &[("CHAMADA_CLOCK", "2026-11-24T10:20:00-03:00")])
+        .await_log("presences restored")
+        .server_log()
+        .note("Class 42 is open again, since the same moment, with the same students in the same order.")
+        .run("teacher ana", "teacher", &["status", "42"], "")
+        .note("At start the server compacted the journal: only what is still open is left.")
+        .cat("admin", "chamada.journal")
+        .note("Ana ends the roll call and keeps the list as CSV. The protocol's lists carry no answer times, so the client leaves that column empty; the server's copy in chamada.ended/ has them.")
+        .run("teacher ana", "teacher", &["end", "42", "--csv", "attendance-42.csv"], "")
+        .cat("teacher ana", "attendance-42.csv")
+        .finish();
+    snapshot("crash_and_recovery", transcript);
+}

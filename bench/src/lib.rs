@@ -9,6 +9,7 @@
 //! | [`process`] | starting a server binary as a real process, and reading its memory and CPU time |
 //! | [`limits`] | raising the open-file limit, so 1,000 connections fit |
 //! | [`scenarios`] | what the `bench` binary measures, server by server |
+//! | [`durability`] | lesson 03 with its journal: group commit against a sync per request, and the disk's sync time |
 //! | [`report`] | the printed table (ratios to the baseline) and the CSV of raw figures |
 //! | [`plot`] | the SVG charts |
 //!
@@ -16,6 +17,7 @@
 //! started), `baseline-server` (the do-nothing server every figure is
 //! compared with) and `bench` (everything, side by side, in one run).
 
+pub mod durability;
 pub mod limits;
 pub mod loadgen;
 pub mod plot;

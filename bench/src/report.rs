@@ -42,7 +42,7 @@ fn with_ratio(value: f64, baseline: Option<f64>, text: impl Fn(f64) -> String) -
 }
 
 /// Lays out rows of cells in columns, the first left-aligned, the rest right.
-fn grid(header: &[String], rows: &[Vec<String>]) -> String {
+pub(crate) fn grid(header: &[String], rows: &[Vec<String>]) -> String {
     let columns = header.len();
     let width: Vec<usize> = (0..columns)
         .map(|c| {

@@ -39,24 +39,32 @@ pub struct Contender {
     pub name: &'static str,
     /// How it handles connections.
     pub role: Role,
+    /// Options it is started with, after `--bind`.
+    pub options: &'static [&'static str],
 }
 
 /// Every server the benchmark runs, baseline first.
 pub const CONTENDERS: [Contender; 4] = [
     Contender {
         name: "baseline-server",
+        options: &[],
         role: Role::Baseline,
     },
     Contender {
         name: "lesson-01-blocking",
+        options: &[],
         role: Role::OneAtATime,
     },
     Contender {
         name: "lesson-02-threads",
+        options: &[],
         role: Role::Concurrent,
     },
     Contender {
         name: "lesson-03-final",
+        // In memory, as the other lessons: the journal has its own
+        // scenario (see `durability`).
+        options: &["--no-journal"],
         role: Role::Concurrent,
     },
 ];
@@ -212,7 +220,7 @@ pub fn run_all(
             contender.name,
             std::env::consts::EXE_SUFFIX
         ));
-        ServerProcess::start(&binary)
+        ServerProcess::start(&binary, contender.options)
     };
     let mut results = Results::default();
     for repeat in 0..settings.repeats {

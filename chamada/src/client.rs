@@ -361,6 +361,11 @@ impl Session {
     /// Sends a command, prints what the answer means, and says whether it
     /// succeeded.
     pub fn run(&mut self, command: Command) -> Result<bool, ClientError> {
+        self.exchange(command).map(|response| succeeded(&response))
+    }
+
+    /// Sends a command, prints what the answer means, and returns it.
+    pub fn exchange(&mut self, command: Command) -> Result<Response, ClientError> {
         let line = self.client.send(&Request::Command(command.clone()))?;
         let response = Response::parse(&line).map_err(ClientError::Garbled)?;
         if self.raw {
@@ -371,7 +376,7 @@ impl Session {
         if response.closes_connection() {
             return Err(ClientError::Closed);
         }
-        Ok(succeeded(&response))
+        Ok(response)
     }
 
     /// Runs one command and turns the outcome into the process's exit code:

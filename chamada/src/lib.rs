@@ -11,10 +11,12 @@
 //! | [`framing`] | cutting a byte stream into lines, with the 256-byte limit |
 //! | [`rollcall`] | the roll-call state: open classes and who answered |
 //! | [`clock`] | timestamps, and a clock tests can script |
+//! | [`attendance`] | an attendance list as CSV, for the teacher client and lesson 03's journal |
 //! | [`connection`] | what serving one connection is the same in every server: responses to frames, the log, the lingering close |
 //! | [`server`] | the `--bind` option and start-up messages of every server |
 //! | [`client`] | the teacher and student clients' logic |
 
+pub mod attendance;
 pub mod client;
 pub mod clock;
 pub mod connection;
@@ -24,6 +26,7 @@ pub mod protocol;
 pub mod rollcall;
 pub mod server;
 
+pub use attendance::Attendance;
 pub use clock::{Clock, Timestamp};
 pub use connection::{respond, serve, ConnectionLog, Ending, Handler};
 pub use framing::{Frame, LineReader, MAX_LINE};

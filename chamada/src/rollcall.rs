@@ -198,6 +198,74 @@ impl RollCalls {
     }
 }
 
+// ANCHOR: restore
+/// Reading the state back, and rebuilding it from a journal (lesson 03's
+/// step 5): the same changes as [`RollCalls::answer`] makes, but at the
+/// times the journal recorded instead of the clock's. Each returns false
+/// when the change does not fit the state (a journal that does not match
+/// its own history is damaged).
+impl RollCalls {
+    /// The open roll call of `class`, if there is one.
+    pub fn roll_call(&self, class: ClassId) -> Option<&RollCall> {
+        self.open.get(&class)
+    }
+
+    /// Every open roll call, by class number.
+    pub fn open_roll_calls(&self) -> Vec<(ClassId, &RollCall)> {
+        let mut open: Vec<(ClassId, &RollCall)> = self.open.iter().map(|(c, r)| (*c, r)).collect();
+        open.sort_by_key(|(class, _)| *class);
+        open
+    }
+
+    /// Opens `class` as started at `at`.
+    pub fn restore_start(&mut self, class: ClassId, at: Timestamp) -> bool {
+        if self.open.contains_key(&class) {
+            return false;
+        }
+        let present = IndexMap::new();
+        self.open.insert(
+            class,
+            RollCall {
+                started: at,
+                present,
+            },
+        );
+        true
+    }
+
+    /// Records `student` in `class` as answered at `at`.
+    pub fn restore_presence(&mut self, student: StudentId, class: ClassId, at: Timestamp) -> bool {
+        let Some(roll_call) = self.open.get_mut(&class) else {
+            return false;
+        };
+        match roll_call.present.entry(student) {
+            Entry::Occupied(_) => false, // a journal never records a repeat
+            Entry::Vacant(new) => {
+                new.insert(at);
+                true
+            }
+        }
+    }
+
+    /// Closes `class`, forgetting its list.
+    pub fn restore_end(&mut self, class: ClassId) -> bool {
+        self.open.remove(&class).is_some()
+    }
+}
+
+impl RollCall {
+    /// When `student` answered, if they have.
+    pub fn answered_at(&self, student: &StudentId) -> Option<Timestamp> {
+        self.present.get(student).copied()
+    }
+
+    /// Every answer with its time, in answer order.
+    pub fn answers(&self) -> impl Iterator<Item = (&StudentId, Timestamp)> {
+        self.present.iter().map(|(student, at)| (student, *at))
+    }
+}
+// ANCHOR_END: restore
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,7 +19,7 @@ pub use clock::{reading, Reading};
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
@@ -127,8 +127,22 @@ impl Server {
     /// connect only to loopback.
     pub fn start_on(lesson: &str, bind: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut command = Command::new(binary(lesson));
-        command.args(["--bind", bind]).args(args);
-        Server::spawn(lesson, command, env)
+        command
+            .args(["--bind", bind])
+            .args(args)
+            .args(in_memory_unless_told(lesson, args));
+        Server::spawn(lesson, command, env, None)
+    }
+
+    /// Starts `lesson` on 127.0.0.1 in the folder `dir`, where relative
+    /// paths such as `--journal chamada.journal` then lead.
+    pub fn start_in(dir: &Path, lesson: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
+        let mut command = Command::new(binary(lesson));
+        command
+            .args(["--bind", "127.0.0.1:0"])
+            .args(args)
+            .args(in_memory_unless_told(lesson, args));
+        Server::spawn(lesson, command, env, Some(dir))
     }
 
     /// Starts `lesson` on 127.0.0.1 with its open-file limit (soft and
@@ -140,13 +154,22 @@ impl Server {
             .args(["-c", &format!("ulimit -n {limit} && exec \"$0\" \"$@\"")])
             .arg(binary(lesson))
             .args(["--bind", "127.0.0.1:0"])
-            .args(args);
-        Server::spawn(lesson, command, &[])
+            .args(args)
+            .args(in_memory_unless_told(lesson, args));
+        Server::spawn(lesson, command, &[], None)
     }
 
-    /// Runs `command`, a server, on the harness's clock, and reads its first
-    /// line for the address it listens on.
-    fn spawn(lesson: &str, mut command: Command, env: &[(&str, &str)]) -> Server {
+    /// Runs `command`, a server, on the harness's clock (in `dir` if
+    /// given), and reads its first line for the address it listens on.
+    fn spawn(
+        lesson: &str,
+        mut command: Command,
+        env: &[(&str, &str)],
+        dir: Option<&Path>,
+    ) -> Server {
+        if let Some(dir) = dir {
+            command.current_dir(dir);
+        }
         let mut child = command
             .env("CHAMADA_CLOCK", CLOCK_START)
             .env("CHAMADA_CLOCK_STEP", CLOCK_STEP)
@@ -217,6 +240,15 @@ impl Server {
         self.child.id()
     }
 
+    /// Kills the server at once, as `kill -9` does (SIGKILL on Unix): no
+    /// handler runs, nothing is flushed. Returns everything it printed.
+    pub fn kill(mut self) -> Vec<String> {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        while self.lines.recv_timeout(WAIT).is_ok() {}
+        self.log()
+    }
+
     /// Waits for the server to exit by itself, and returns its exit code
     /// and everything it printed.
     pub fn wait_exit(mut self) -> (Option<i32>, Vec<String>) {
@@ -227,6 +259,17 @@ impl Server {
         while self.lines.recv_timeout(WAIT).is_ok() {}
         (status.code(), self.log())
     }
+}
+
+/// Lesson 03 keeps a journal in the folder it runs in unless told
+/// otherwise. A test that does not give it one runs it in memory only
+/// (`--no-journal`, which the transcripts do not show): no two test servers
+/// then share a file, and none is left behind.
+fn in_memory_unless_told<'a>(lesson: &str, args: &[&'a str]) -> Option<&'a str> {
+    let told = args
+        .iter()
+        .any(|arg| arg.starts_with("--journal") || *arg == "--no-journal");
+    (lesson == "lesson-03-final" && !told).then_some("--no-journal")
 }
 
 impl Drop for Server {
@@ -397,6 +440,19 @@ pub fn run_client(client: &str, addr: SocketAddr, args: &[&str], input: &str) ->
     run_client_with(client, &["--server", &addr.to_string()], args, input, &[])
 }
 
+/// Runs a client binary against `addr` in the folder `dir`, where relative
+/// paths such as `--csv list.csv` then lead.
+pub fn run_client_in(
+    dir: &Path,
+    client: &str,
+    addr: SocketAddr,
+    args: &[&str],
+    input: &str,
+) -> Run {
+    let options = ["--server", &addr.to_string()];
+    spawn_client(client, &options, args, input, &[], Some(dir))
+}
+
 /// Runs a client binary with the given options, arguments, input and
 /// environment.
 pub fn run_client_with(
@@ -406,7 +462,22 @@ pub fn run_client_with(
     input: &str,
     env: &[(&str, &str)],
 ) -> Run {
-    let mut child = Command::new(binary(client))
+    spawn_client(client, options, args, input, env, None)
+}
+
+fn spawn_client(
+    client: &str,
+    options: &[&str],
+    args: &[&str],
+    input: &str,
+    env: &[(&str, &str)],
+    dir: Option<&Path>,
+) -> Run {
+    let mut command = Command::new(binary(client));
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
+    let mut child = command
         .args(options)
         .args(args)
         .env_remove("CHAMADA_TEACHER_KEY")

@@ -30,13 +30,14 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::thread;
 use std::time::Duration;
 
 use crossbeam_channel::{bounded, Receiver};
 
-use crate::{run_client, Raw, Run, Server};
+use crate::{run_client, run_client_in, Raw, Run, Server};
 
 /// How long [`Transcript::still_waiting`] watches a background command that
 /// should not finish. A command that was answered would finish in a few
@@ -81,6 +82,12 @@ pub struct Transcript {
     closed: usize,
     /// The server's exit status, once it has exited, until it is shown.
     exit_to_show: Option<i32>,
+    /// The folder the server and the clients run in, if not the test's.
+    dir: Option<PathBuf>,
+    /// The ports of servers before a restart: shown as 5050 too.
+    earlier_ports: Vec<u16>,
+    /// What servers before a restart printed.
+    earlier_log: Vec<String>,
 }
 
 /// A client command started by [`Transcript::run_in_background`].
@@ -109,7 +116,54 @@ impl Transcript {
             opened: 0,
             closed: 0,
             exit_to_show: None,
+            dir: None,
+            earlier_ports: Vec::new(),
+            earlier_log: Vec::new(),
         }
+    }
+
+    /// Like [`Transcript::launch`], with the server and every client
+    /// running in the folder `dir` (where a relative `--journal` or `--csv`
+    /// path leads).
+    pub fn launch_in(dir: &Path, lesson: &str, options: &[&str]) -> Transcript {
+        let mut transcript = Transcript::new(Server::start_in(dir, lesson, options, &[]));
+        transcript.dir = Some(dir.to_owned());
+        transcript.block(format!("server $ {}", command_line(lesson, options)));
+        transcript
+    }
+
+    /// `who` kills the server with SIGKILL, as `kill -9` does: a crash.
+    /// No handler runs and the server says nothing more.
+    pub fn kill(&mut self, who: &str) -> &mut Self {
+        self.settle();
+        let server = self.server.take().expect("the server is running");
+        self.earlier_log = self.log_with(server.kill());
+        self.earlier_ports.push(self.addr.port());
+        self.block(format!("{who} $ kill -KILL <the server's pid>"));
+        self.block("(the server is killed at once: it prints nothing more)".to_owned());
+        self
+    }
+
+    /// Starts `lesson` again after [`Transcript::kill`], in the same folder,
+    /// with `options` (shown) and `env` (not shown: a clock set later, say).
+    pub fn restart(&mut self, lesson: &str, options: &[&str], env: &[(&str, &str)]) -> &mut Self {
+        assert!(self.server.is_none(), "the server is still running");
+        let dir = self.dir.clone().expect("launched in a folder");
+        let server = Server::start_in(&dir, lesson, options, env);
+        self.addr = server.addr();
+        self.server = Some(server);
+        self.block(format!("server $ {}", command_line(lesson, options)));
+        self
+    }
+
+    /// `who` shows the file `path` (relative to the transcript's folder),
+    /// as `cat` does.
+    pub fn cat(&mut self, who: &str, path: &str) -> &mut Self {
+        let dir = self.dir.clone().expect("launched in a folder");
+        let text = std::fs::read_to_string(dir.join(path))
+            .unwrap_or_else(|error| panic!("cannot read {path}: {error}"));
+        self.block(format!("{who} $ cat {path}\n{}", text.trim_end()));
+        self
     }
 
     /// Starts `lesson`'s server with `options` and begins the transcript with
@@ -134,7 +188,10 @@ impl Transcript {
     /// Shows the command line, everything it printed, and its exit status
     /// when that is not 0.
     pub fn run(&mut self, who: &str, client: &str, args: &[&str], input: &str) -> &mut Self {
-        let run = run_client(client, self.addr, args, input);
+        let run = match &self.dir {
+            Some(dir) => run_client_in(dir, client, self.addr, args, input),
+            None => run_client(client, self.addr, args, input),
+        };
         let header = format!("{who} $ {}", command_line(client, args));
         self.show_run(header, &run);
         self
@@ -304,7 +361,9 @@ impl Transcript {
     /// Waits until the server has logged a line containing `text` (one that
     /// no connection step waits for, such as a line printed at start-up).
     pub fn await_log(&mut self, text: &str) -> &mut Self {
-        self.wait_until(|log| log.iter().any(|line| line.contains(text)));
+        // Only the running server's lines: not those of one before a restart.
+        let earlier = self.earlier_log.len();
+        self.wait_until(|log| log[earlier..].iter().any(|line| line.contains(text)));
         self
     }
 
@@ -420,9 +479,16 @@ impl Transcript {
 
     fn log(&self) -> Vec<String> {
         match &self.server {
-            Some(server) => server.log(),
-            None => self.final_log.clone(),
+            Some(server) => self.log_with(server.log()),
+            None => self.log_with(self.final_log.clone()),
         }
+    }
+
+    /// The log of the servers before a restart, then `current`.
+    fn log_with(&self, current: Vec<String>) -> Vec<String> {
+        let mut log = self.earlier_log.clone();
+        log.extend(current);
+        log
     }
 
     // ANCHOR: settle
@@ -449,7 +515,7 @@ impl Transcript {
         // one, so waiting for "the next line" (any line contains "") after
         // each failed check cannot miss the line that makes `ready` true;
         // `wait_for` fails the test if no line comes within `WAIT`.
-        while !ready(&server.log()) {
+        while !ready(&self.log()) {
             server.wait_for("");
         }
     }
@@ -459,6 +525,9 @@ impl Transcript {
     /// each client's by a label given in order of first appearance in `log`.
     fn normalise(&self, text: &str, log: &[String]) -> String {
         let mut labels = HashMap::from([(self.addr.port(), u32::from(SHOWN_SERVER_PORT))]);
+        for port in &self.earlier_ports {
+            labels.insert(*port, u32::from(SHOWN_SERVER_PORT));
+        }
         for line in log {
             for port in loopback_ports(line) {
                 let next = FIRST_CLIENT_PORT + labels.len() as u32 - 1;

@@ -9,11 +9,15 @@
 //! It builds the servers (in release mode, next to this program), starts
 //! each one as a real process on 127.0.0.1 with a port the system picks,
 //! loads it, and writes into `--out` (default `target/bench`): `table.txt`
-//! (also printed), `results.csv` with the raw figures, and SVG charts.
+//! (also printed), `results.csv` with the raw figures, and SVG charts; and
+//! for the durability scenario (lesson 03 with its journal, see
+//! `chamada_bench::durability`), `durability.txt` and `durability.csv`.
+//! `--durability-only` measures only that scenario.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+use chamada_bench::durability::{self, Durability};
 use chamada_bench::limits::{raise_open_files, FileLimit};
 use chamada_bench::scenarios::{self, Results, Settings};
 use chamada_bench::{plot, report};
@@ -38,6 +42,9 @@ struct Args {
     /// results.csv of an earlier run.
     #[arg(long, value_name = "CSV", conflicts_with_all = ["quick", "no_build"])]
     plot_from: Option<PathBuf>,
+    /// Measure only the durability scenario (lesson 03 with its journal).
+    #[arg(long, conflicts_with = "plot_from")]
+    durability_only: bool,
 }
 
 fn main() -> ExitCode {
@@ -55,10 +62,10 @@ fn run(args: &Args) -> Result<(), String> {
     if let Some(csv) = &args.plot_from {
         return redraw(csv, &args.out);
     }
-    let settings = if args.quick {
-        Settings::quick()
+    let (settings, durability_settings) = if args.quick {
+        (Settings::quick(), durability::Settings::quick())
     } else {
-        Settings::full()
+        (Settings::full(), durability::Settings::full())
     };
     let binaries = binaries_dir()?;
     if !args.no_build {
@@ -70,7 +77,7 @@ fn run(args: &Args) -> Result<(), String> {
     let limit = raise_open_files(wanted + 1024);
     let idle_connections = fitting(&limit, settings.idle_connections);
     eprintln!("{limit}");
-    if idle_connections < settings.idle_connections {
+    if idle_connections < settings.idle_connections && !args.durability_only {
         eprintln!(
             "warning: only {idle_connections} idle connections fit in the open-file limit; \
              raise it (ulimit -n {}) to measure {}",
@@ -79,16 +86,50 @@ fn run(args: &Args) -> Result<(), String> {
         );
     }
 
-    let results = scenarios::run_all(&settings, &binaries, idle_connections, &mut |line| {
-        eprintln!("{line}")
-    })?;
-    let text = format!(
-        "{}\n{}",
-        describe_run(&settings, &limit),
-        report::table(&results, &settings.connections, &settings.class_sizes)
-    );
+    let say = &mut |line: String| eprintln!("{line}");
+    let results = if args.durability_only {
+        None
+    } else {
+        Some(scenarios::run_all(
+            &settings,
+            &binaries,
+            idle_connections,
+            say,
+        )?)
+    };
+    let durability = measure_durability(&durability_settings, &binaries, say)?;
+    let description = describe_run(&settings, &limit);
+    let table = results
+        .as_ref()
+        .map(|results| report::table(results, &settings.connections, &settings.class_sizes));
+    let durability_table = durability.table(&durability_settings.connections);
+    let text = match &table {
+        Some(table) => format!("{description}\n{table}\n{durability_table}"),
+        None => format!("{description}\n{durability_table}"),
+    };
     print!("\n{text}");
-    write_outputs(&args.out, &text, &results)
+    let table = table.map(|table| format!("{description}\n{table}"));
+    write_outputs(
+        &args.out,
+        table.as_deref(),
+        results.as_ref(),
+        &durability,
+        &durability_table,
+    )
+}
+
+/// Runs the durability scenario with its journals in a temporary folder,
+/// which is removed afterwards.
+fn measure_durability(
+    settings: &durability::Settings,
+    binaries: &Path,
+    say: &mut dyn FnMut(String),
+) -> Result<Durability, String> {
+    let folder = tempfile::Builder::new()
+        .prefix("chamada-bench-")
+        .tempdir()
+        .map_err(|error| format!("cannot create a temporary folder: {error}"))?;
+    durability::run(settings, binaries, folder.path(), say)
 }
 
 /// The most idle connections that fit in the open-file limit.
@@ -180,17 +221,34 @@ fn redraw(csv: &Path, dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn write_outputs(dir: &Path, table: &str, results: &Results) -> Result<(), String> {
+/// Writes durability.txt and durability.csv and, after a full or quick run
+/// of every scenario, table.txt, results.csv and the charts.
+fn write_outputs(
+    dir: &Path,
+    table: Option<&str>,
+    results: Option<&Results>,
+    durability: &Durability,
+    durability_table: &str,
+) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let write = |name: &str, text: &str| {
         let path = dir.join(name);
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
     };
+    write("durability.txt", durability_table)?;
+    write("durability.csv", &durability.csv())?;
+    let (Some(table), Some(results)) = (table, results) else {
+        eprintln!(
+            "wrote durability.txt, durability.csv into {}",
+            dir.display()
+        );
+        return Ok(());
+    };
     write("table.txt", table)?;
     write("results.csv", &report::csv(results))?;
     let charts = plot::draw_all(results, dir)?;
     eprintln!(
-        "wrote table.txt, results.csv, {} into {}",
+        "wrote table.txt, results.csv, durability.txt, durability.csv, {} into {}",
         charts.join(", "),
         dir.display()
     );

@@ -3,11 +3,15 @@
 //!
 //! `teacher start 42` does one thing and exits (for scripts);
 //! `teacher` alone opens a menu on one connection (for people).
+//! `teacher end 42 --csv list.csv` also saves the list as CSV.
 
+use std::fs::{self, File};
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chamada::client::{fail, Choice, ClientArgs, Session};
-use chamada::{ClassId, Command, Request, TeacherKey};
+use chamada::{Attendance, ClassId, Command, Request, TeacherKey};
 use clap::{Parser, Subcommand};
 
 /// The teacher's client for the roll-call server.
@@ -39,17 +43,28 @@ enum Action {
     /// Open the roll call of a class.
     Start { class: ClassId },
     /// Show who has answered so far.
-    Status { class: ClassId },
+    Status {
+        class: ClassId,
+        /// Also save the list in FILE as CSV (replacing it).
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+    },
     /// Close the roll call and list everyone who answered.
-    End { class: ClassId },
+    End {
+        class: ClassId,
+        /// Also save the list in FILE as CSV (replacing it).
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+    },
 }
 
 impl Action {
-    fn command(self) -> Command {
+    /// The request, and the file to save its list in, if asked.
+    fn command(self) -> (Command, Option<PathBuf>) {
         match self {
-            Action::Start { class } => Command::Start(class),
-            Action::Status { class } => Command::Status(class),
-            Action::End { class } => Command::End(class),
+            Action::Start { class } => (Command::Start(class), None),
+            Action::Status { class, csv } => (Command::Status(class), csv),
+            Action::End { class, csv } => (Command::End(class), csv),
         }
     }
 }
@@ -71,14 +86,52 @@ fn main() -> ExitCode {
     if let Err(error) = session.authenticate(args.key.as_ref()) {
         return fail(&error);
     }
-    match args.action {
-        Some(action) => session.run_once(action.command()),
+    match args.action.map(Action::command) {
+        Some((command, None)) => session.run_once(command),
+        Some((command, Some(csv))) => save_list(&mut session, command, &csv),
         None => {
             println!("Connected to {}.\n{MENU}", args.connection.server);
             session.prompt_loop("teacher> ", menu_choice)
         }
     }
 }
+
+// ANCHOR: save_list
+/// Runs `command` (`STATUS` or `END`) and saves the list it is answered
+/// with in `path` as CSV. The file is created before the request is sent,
+/// so a path that cannot be written is found out before a roll call ends.
+/// (The protocol's lists carry no answer times: that column stays empty.)
+fn save_list(session: &mut Session, command: Command, path: &Path) -> ExitCode {
+    let file = match File::create(path) {
+        Ok(file) => file,
+        Err(error) => {
+            eprintln!("teacher: cannot write {}: {error}", path.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let list = match session.exchange(command) {
+        Ok(response) => Attendance::from_response(&response),
+        Err(error) => {
+            let _ = fs::remove_file(path);
+            return fail(&error);
+        }
+    };
+    let Some(list) = list else {
+        let _ = fs::remove_file(path); // refused: there is no list to save
+        return ExitCode::FAILURE;
+    };
+    match list.write_csv(BufWriter::new(file)) {
+        Ok(()) => {
+            println!("List saved in {}.", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("teacher: cannot write {}: {error}", path.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+// ANCHOR_END: save_list
 
 /// Reads a menu line. The menu's words are the protocol's own verbs, so the
 /// protocol's parser reads them; only teacher requests are offered here.

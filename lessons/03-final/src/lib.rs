@@ -11,11 +11,13 @@
 //! | 2 | the listening socket built by hand with socket2: SO_REUSEADDR, an explicit backlog | [`listener`] |
 //! | 3 | protections: a connection limit (`ERROR busy`), idle and write timeouts, the teacher key | [`open_connections`], [`session`], [`turn_away`] |
 //! | 4 | graceful shutdown on Ctrl-C or SIGTERM, without losing a list | [`shutdown`], [`run`], `main.rs` |
+//! | 5 | durability: a journal, synced once per batch of requests (group commit) | [`journal`], [`registry`] |
 //!
 //! [`run`] is the server itself, separate from `main` so that tests can run
 //! a server in their own process and stop it with a [`Shutdown`], exactly
 //! as a signal would.
 
+pub mod journal;
 pub mod listener;
 pub mod open_connections;
 pub mod registry;
@@ -32,6 +34,7 @@ use chamada::connection::{lingering_close, peer_name};
 use chamada::{Response, RollCalls, TeacherKey};
 use crossbeam_channel::{bounded, Sender};
 
+use journal::Journal;
 use open_connections::{OpenConnections, Place};
 use registry::Registry;
 use session::Session;
@@ -62,6 +65,9 @@ pub struct Config {
     /// they are answering and send `ERROR shutdown` before their sockets
     /// are shut down from outside.
     pub grace: Duration,
+    /// The most requests the registry takes from its inbox at once (step
+    /// 5). With a journal, 1 means a sync after every request.
+    pub max_batch: usize,
 }
 
 impl Default for Config {
@@ -72,6 +78,7 @@ impl Default for Config {
             write_timeout: Duration::from_secs(10),
             teacher_key: None,
             grace: Duration::from_secs(1),
+            max_batch: registry::MAX_BATCH,
         }
     }
 }
@@ -86,14 +93,16 @@ pub const TICK: Duration = Duration::from_millis(200);
 /// accepting, closes the open connections (giving them [`Config::grace`]
 /// to finish) and returns the roll calls as they are, so the caller can
 /// show what was still open.
+/// With a `journal`, every change is durable before it is acknowledged.
 pub fn run(
     listener: TcpListener,
     config: Config,
     roll_calls: RollCalls,
+    journal: Option<Journal>,
     shutdown: Shutdown,
 ) -> RollCalls {
     let config = Arc::new(config);
-    let (registry, registry_thread) = Registry::start(roll_calls);
+    let (registry, registry_thread) = Registry::start_with(roll_calls, journal, config.max_batch);
     let open_connections = OpenConnections::new(config.max_connections);
     let closer = start_closer();
     if let Ok(addr) = listener.local_addr() {

@@ -2,6 +2,7 @@
 //! for Ctrl-C, SIGTERM and SIGHUP, run the server, and print what was still
 //! open at the end.
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use std::io::Write;
@@ -9,7 +10,8 @@ use std::io::Write;
 use chamada::log::Log;
 use chamada::{RollCalls, ServerArgs, StartupError, TeacherKey};
 use clap::Parser;
-use lesson_03_final::{listener, open_connections, run, Config, Shutdown};
+use lesson_03_final::journal::{self, Journal};
+use lesson_03_final::{listener, open_connections, registry, run, Config, Shutdown};
 
 /// Lesson 03: the roll-call server for a real classroom, with a registry
 /// thread, connection limits, timeouts, a teacher key and graceful shutdown.
@@ -47,6 +49,23 @@ struct Args {
         allow_hyphen_values = true
     )]
     teacher_key: Option<TeacherKey>,
+    /// Keep every roll call in this journal, so that a crash loses nothing
+    /// acknowledged: a server started on it again reopens them. The lists
+    /// of ended roll calls go to CSV files in FILE's folder, in a folder
+    /// named after it (chamada.ended/ for chamada.journal).
+    #[arg(long, value_name = "FILE", default_value = journal::DEFAULT_PATH)]
+    journal: PathBuf,
+    /// Keep roll calls in memory only: a crash of the server loses them.
+    #[arg(long, conflicts_with = "journal")]
+    no_journal: bool,
+    /// For the benchmark only: the most requests the
+    /// registry takes at once. 1 syncs the journal after every request.
+    #[arg(long, hide = true, value_name = "N", default_value_t = registry::MAX_BATCH as u32,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    max_batch: u32,
+    /// For tests only: compact the journal once it reaches this many bytes.
+    #[arg(long, hide = true, value_name = "BYTES", default_value_t = journal::COMPACT_AT_LEAST)]
+    compact_journal_at: u64,
 }
 
 impl Args {
@@ -57,7 +76,21 @@ impl Args {
             write_timeout: Duration::from_secs(self.write_timeout),
             teacher_key: self.teacher_key.clone(),
             grace: Duration::from_secs(self.shutdown_grace),
+            max_batch: self.max_batch as usize,
         }
+    }
+
+    /// The journal to use, opened and replayed into `roll_calls`, or none.
+    fn journal(
+        &self,
+        roll_calls: &mut RollCalls,
+    ) -> Result<Option<(Journal, journal::Restored)>, StartupError> {
+        if self.no_journal {
+            return Ok(None);
+        }
+        Journal::open(&self.journal, roll_calls, self.compact_journal_at)
+            .map(Some)
+            .map_err(StartupError)
     }
 }
 
@@ -65,10 +98,18 @@ fn main() -> Result<(), StartupError> {
     let args = Args::parse();
     // Log lines go out through a thread of their own (see chamada::log).
     let log = chamada::log::init();
-    let roll_calls = args.server.roll_calls()?;
+    let mut roll_calls = args.server.roll_calls()?;
+    // Before binding: a second server on the same journal stops here.
+    let journal = args.journal(&mut roll_calls)?;
     let listener = listener::listen(args.server.bind)
         .map_err(|error| StartupError::cannot_listen(args.server.bind, error))?;
     chamada::server::announce(&listener);
+    // After `listening on`, which must stay the first line.
+    if let Some((_, restored)) = &journal {
+        restored.warnings.iter().for_each(|w| tracing::info!("{w}"));
+        tracing::info!("{restored}");
+    }
+    let journal = journal.map(|(journal, _)| journal);
     if args.teacher_key.is_some() {
         // Say that there is a key, never what it is: logs get shared.
         tracing::info!("teachers must send AUTH with the teacher key");
@@ -90,25 +131,43 @@ fn main() -> Result<(), StartupError> {
     .map_err(|error| StartupError(format!("cannot install the Ctrl-C handler: {error}")))?;
     // ANCHOR_END: signals
 
-    let roll_calls = run(listener, config, roll_calls, shutdown);
-    report_still_open(&roll_calls, log);
+    let journaled = journal.is_some();
+    let roll_calls = run(listener, config, roll_calls, journal, shutdown);
+    log_still_open(&roll_calls);
+    if journaled {
+        log_where_lists_are(&args.journal);
+    }
+    finish_log(log, &roll_calls);
     Ok(())
+}
+
+/// With a journal, says where every list is kept.
+fn log_where_lists_are(journal: &Path) {
+    tracing::info!(
+        "the journal {} keeps the roll calls still open (a server started on it reopens them); \
+         the lists of ended ones are in {}/",
+        journal.display(),
+        journal::ended_folder(journal).display()
+    );
 }
 
 // ANCHOR: still_open
 /// Logs every roll call still open, as the `STATUS` line a teacher would
 /// have seen, so a forgotten `END` loses nobody's presence.
-///
-/// If some log lines could not be written (standard output is a pipe
-/// nobody reads, say), the lists may be among them: then they are written
-/// to standard error as well, directly.
-fn report_still_open(roll_calls: &RollCalls, log: Log) {
+fn log_still_open(roll_calls: &RollCalls) {
     let open = roll_calls.still_open();
     let s = if open.len() == 1 { "" } else { "s" };
     tracing::info!("{} roll call{s} still open at shutdown", open.len());
     for status in &open {
         tracing::info!("{status}");
     }
+}
+
+/// Writes out the log's last lines. If some lines could not be written
+/// (standard output is a pipe nobody reads, say), the lists still open may
+/// be among them: then they are written to standard error too, directly.
+fn finish_log(log: Log, roll_calls: &RollCalls) {
+    let open = roll_calls.still_open();
     let lost = log.finish();
     if lost == 0 || open.is_empty() {
         return;

@@ -61,7 +61,13 @@ fn start_with(config: Config, shutdown: Shutdown) -> Running {
     let (done, finished) = bounded(1);
     let signal = shutdown.clone();
     thread::spawn(move || {
-        let roll_calls = run(listener, config, RollCalls::new(Clock::System), signal);
+        let roll_calls = run(
+            listener,
+            config,
+            RollCalls::new(Clock::System),
+            None,
+            signal,
+        );
         let _ = done.send(roll_calls);
     });
     Running {
