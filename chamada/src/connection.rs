@@ -80,8 +80,10 @@ pub fn peer_name(stream: &TcpStream) -> String {
         .map_or_else(|_| "(unknown peer)".to_owned(), |addr| addr.to_string())
 }
 
-/// Why a connection ended, for the log.
-enum Ending {
+/// Why a connection ended, for the log. Public so that a server with a
+/// request loop of its own (the bonus event loop) logs the same words.
+#[derive(Debug)]
+pub enum Ending {
     /// The client closed its side.
     ClientLeft,
     /// The server sent a response that closes the connection (`BYE`, or an
@@ -146,8 +148,10 @@ fn exchange(stream: &TcpStream, handler: &mut impl Handler) -> (Ending, usize) {
 }
 // ANCHOR_END: exchange
 
-/// The response to one frame, or `None` for a blank line.
-fn respond(frame: Frame, handler: &mut impl Handler) -> Option<Response> {
+/// The response to one frame, or `None` for a blank line. Public so that a
+/// server with a request loop of its own (the bonus event loop) answers
+/// exactly as this loop does.
+pub fn respond(frame: Frame, handler: &mut impl Handler) -> Option<Response> {
     let line = match frame {
         Frame::Line(line) => line,
         Frame::NotUtf8 => {

@@ -11,6 +11,7 @@
 //! | a connection limit: the client over it gets `ERROR busy` | [`limits`] |
 //! | idle and write timeouts, the teacher key, the shutdown notice | [`connection`] |
 //! | graceful shutdown on Ctrl-C or SIGTERM, without losing a list | [`shutdown`], [`run`] |
+//! | the command-line options of all the above | [`options`] |
 //!
 //! [`run`] is the server itself, separate from `main` so that tests can run
 //! a server in their own process and stop it with a [`Shutdown`], exactly
@@ -19,6 +20,7 @@
 pub mod connection;
 pub mod limits;
 pub mod listener;
+pub mod options;
 pub mod registry;
 pub mod shutdown;
 

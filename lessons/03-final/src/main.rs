@@ -1,11 +1,10 @@
 //! Lesson 03's command line: read the options, bind, install the Ctrl-C and
 //! SIGTERM handler, run the server, and print what was still open at the end.
 
-use std::time::Duration;
-
-use chamada::{server, RollCalls, ServerArgs, StartupError, TeacherKey};
+use chamada::{server, RollCalls, ServerArgs, StartupError};
 use clap::Parser;
-use lesson_03_final::{listener, run, Config, Shutdown};
+use lesson_03_final::options::Options;
+use lesson_03_final::{listener, run, Shutdown};
 
 /// Lesson 03: the roll-call server for a real classroom, with a registry
 /// thread, connection limits, timeouts, a teacher key and graceful shutdown.
@@ -14,38 +13,8 @@ use lesson_03_final::{listener, run, Config, Shutdown};
 struct Args {
     #[command(flatten)]
     server: ServerArgs,
-    /// The most clients served at once; one more gets ERROR busy.
-    #[arg(long, value_name = "N", default_value_t = 1024,
-          value_parser = clap::value_parser!(u32).range(1..))]
-    max_connections: u32,
-    /// Hang up on a client that sends nothing for this long.
-    #[arg(long, value_name = "SECONDS", default_value_t = 300,
-          value_parser = clap::value_parser!(u64).range(1..))]
-    idle_timeout: u64,
-    /// Hang up on a client whose response cannot be sent within this time
-    /// (it stopped reading).
-    #[arg(long, value_name = "SECONDS", default_value_t = 10,
-          value_parser = clap::value_parser!(u64).range(1..))]
-    write_timeout: u64,
-    /// Require this key (AUTH <key>) for START, END and STATUS.
-    #[arg(
-        long,
-        value_name = "KEY",
-        env = "CHAMADA_TEACHER_KEY",
-        hide_env_values = true
-    )]
-    teacher_key: Option<TeacherKey>,
-}
-
-impl Args {
-    fn config(&self) -> Config {
-        Config {
-            max_connections: self.max_connections as usize,
-            idle_timeout: Duration::from_secs(self.idle_timeout),
-            write_timeout: Duration::from_secs(self.write_timeout),
-            teacher_key: self.teacher_key.clone(),
-        }
-    }
+    #[command(flatten)]
+    options: Options,
 }
 
 fn main() -> Result<(), StartupError> {
@@ -54,7 +23,7 @@ fn main() -> Result<(), StartupError> {
     let listener = listener::listen(args.server.bind)
         .map_err(|error| StartupError::cannot_listen(args.server.bind, error))?;
     server::announce(&listener);
-    if args.teacher_key.is_some() {
+    if args.options.teacher_key.is_some() {
         // Say that there is a key, never what it is: logs get shared.
         println!("teachers must send AUTH with the teacher key");
     }
@@ -73,7 +42,7 @@ fn main() -> Result<(), StartupError> {
     .map_err(|error| StartupError(format!("cannot install the Ctrl-C handler: {error}")))?;
     // ANCHOR_END: signals
 
-    let roll_calls = run(listener, args.config(), roll_calls, shutdown);
+    let roll_calls = run(listener, args.options.config(), roll_calls, shutdown);
     print_still_open(&roll_calls);
     Ok(())
 }
