@@ -583,6 +583,33 @@ fn pipelined_requests_are_answered_in_order() {
     });
 }
 
+/// Many requests at once whose responses are far larger than what the
+/// sockets' buffers hold: the server must keep what the system cannot take
+/// yet, and go on with the requests still waiting once the client reads.
+#[test]
+fn responses_larger_than_the_socket_buffers_all_arrive_in_order() {
+    const STUDENTS: usize = 2_000;
+    const ASKS: usize = 200; // about 14 KB each: 2.8 MB in all
+    for_each_lesson(&LESSONS, |server| {
+        let mut raw = server.connect();
+        assert_eq!(raw.ask("START 23"), format!("STARTED 23 {}", reading(0)));
+        let presents: String = (0..STUDENTS)
+            .map(|n| format!("PRESENT s{n} 23\n"))
+            .collect();
+        raw.send(presents);
+        for _ in 0..STUDENTS {
+            assert!(raw.line().starts_with("PRESENCE 23 "));
+        }
+        raw.send("STATUS 23\n".repeat(ASKS));
+        let list: Vec<String> = (0..STUDENTS).map(|n| format!("s{n}")).collect();
+        let status = format!("STATUS 23 {} {STUDENTS} {}", reading(0), list.join(" "));
+        for n in 0..ASKS {
+            assert!(raw.line() == status, "response {n} is not the full STATUS");
+        }
+        assert_still_answers(&mut raw);
+    });
+}
+
 #[test]
 fn a_request_split_over_many_writes_is_read_whole() {
     for_each_lesson(&LESSONS, |server| {
