@@ -27,12 +27,13 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
-    /// Starts `binary --bind 127.0.0.1:0` with the system clock and no
-    /// teacher key, and waits for its address.
-    pub fn start(binary: &Path) -> Result<ServerProcess, String> {
+    /// Starts `binary --bind 127.0.0.1:0`, then `options`, with the system
+    /// clock and no teacher key, and waits for its address.
+    pub fn start(binary: &Path, options: &[String]) -> Result<ServerProcess, String> {
         let name = binary.display();
         let mut child = Command::new(binary)
             .args(["--bind", "127.0.0.1:0"])
+            .args(options)
             .env_remove("CHAMADA_CLOCK")
             .env_remove("CHAMADA_CLOCK_STEP")
             .env_remove("CHAMADA_TEACHER_KEY")

@@ -56,22 +56,23 @@ fn run(args: &Args) -> Result<(), String> {
     if !args.no_build {
         build_servers(&binaries)?;
     }
-    // The idle scenario needs a descriptor per connection, in the benchmark
-    // and again in the server (which inherits this limit).
-    let wanted = settings.idle_connections as u64;
-    let limit = raise_open_files(wanted + 1024);
-    let idle_connections = fitting(&limit, settings.idle_connections);
+    // The idle and crowd scenarios need a descriptor per connection, in the
+    // benchmark and again in the server (which inherits this limit).
+    let most = settings.idle_connections.max(settings.crowd_connections);
+    let limit = raise_open_files(most as u64 + 1024);
     eprintln!("{limit}");
-    if idle_connections < settings.idle_connections {
+    let idle_connections = fitting(&limit, settings.idle_connections);
+    let crowd_connections = fitting(&limit, settings.crowd_connections);
+    if crowd_connections < most || idle_connections < settings.idle_connections {
         eprintln!(
-            "warning: only {idle_connections} idle connections fit in the open-file limit; \
-             raise it (ulimit -n {}) to measure {}",
-            wanted + 1024,
-            settings.idle_connections
+            "warning: only {crowd_connections} idle connections fit in the open-file limit; \
+             raise it (ulimit -n {}) to measure {most}",
+            most + 1024,
         );
     }
 
-    let results = scenarios::run_all(&settings, &binaries, idle_connections, &mut |line| {
+    let counts = (idle_connections, crowd_connections);
+    let results = scenarios::run_all(&settings, &binaries, counts, &mut |line| {
         eprintln!("{line}")
     })?;
     let text = format!(
@@ -114,6 +115,7 @@ fn build_servers(binaries: &Path) -> Result<(), String> {
         "lesson-01-blocking",
         "lesson-02-threads",
         "lesson-03-final",
+        "lesson-bonus-event-loop",
         "chamada-bench",
     ] {
         command.args(["-p", package]);
