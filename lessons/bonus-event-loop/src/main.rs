@@ -43,6 +43,8 @@ struct Args {
     options: Options,
 }
 
+// Up to the event loop, `main` starts the way lesson 03's does, line for
+// line: the same options, the same messages. Only the server differs.
 fn main() -> Result<(), StartupError> {
     let args = Args::parse();
     let roll_calls = server::roll_calls_from_env()?;
