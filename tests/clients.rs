@@ -10,9 +10,10 @@
 //! as `2026-11-24 10:15:00`, then 3 s later per reading
 //! ([`harness::Reading::human`]).
 
-use std::net::TcpListener;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 
-use harness::{reading, run_client, run_client_with, Run, Server};
+use harness::{reading, run_client, run_client_with, Raw, Run, Server};
 
 /// The final lesson's server: what most tests run against.
 const FINAL: &str = "lesson-03-final";
@@ -386,4 +387,336 @@ fn with_a_teacher_key_only_a_teacher_with_the_key_may_teach() {
             reading(2).human()
         ),
     );
+}
+
+/// A loopback address where, a moment ago, nobody listened.
+fn nobody_listens() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().to_string()
+}
+
+#[test]
+fn a_malformed_key_is_refused_by_name_and_rule_without_being_shown() {
+    // Each holds "s3cret", so that a leak of even part of one shows.
+    let keys = ["s3cret with a space", &"s3cret".repeat(11), "s3cretção"];
+    // If a key were taken, the client would find nobody here and say so.
+    let server = nobody_listens();
+    for key in keys {
+        let on_command_line = ["--server", &server, "--key", key];
+        let in_environment = [("CHAMADA_TEACHER_KEY", key)];
+        for (options, env) in [
+            (&on_command_line[..], &[][..]),
+            (&on_command_line[..2], &in_environment[..]),
+        ] {
+            let run = clean(run_client_with(
+                "teacher",
+                options,
+                &["start", "5"],
+                "",
+                env,
+            ));
+            assert_eq!(run.code, Some(2), "{run:#?}");
+            assert_eq!(run.stdout, "", "{run:#?}");
+            for what in ["'--key <KEY>'", "CHAMADA_TEACHER_KEY", "1 to 64"] {
+                assert!(run.stderr.contains(what), "no {what}: {run:#?}");
+            }
+            assert!(!run.stderr.contains("s3cr"), "the key leaked: {run:#?}");
+        }
+    }
+}
+
+#[test]
+fn a_key_may_start_with_a_dash() {
+    // clap would read `-s3cret` as an unknown option, and quote it.
+    let server = Server::start_with(FINAL, &["--teacher-key", "-s3cret"], &[]);
+    let run = once("teacher", &server, &["--key", "-s3cret", "start", "5"]);
+    assert_success(
+        &run,
+        &format!("Roll call of class 5 opened at {}.\n", reading(0).human()),
+    );
+}
+
+/// A one-connection stand-in for a server at a moment a test cannot
+/// arrange on a real one: it reads the client's first line, which must be
+/// an `AUTH`, and answers it with `answer`.
+fn answering_auth_with(answer: &'static str) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        stream.set_read_timeout(Some(harness::WAIT)).unwrap();
+        let mut first = String::new();
+        BufReader::new(&stream).read_line(&mut first).unwrap();
+        assert!(first.starts_with("AUTH "), "{first:?}");
+        (&stream)
+            .write_all(format!("{answer}\n").as_bytes())
+            .unwrap();
+    });
+    addr
+}
+
+#[test]
+fn an_error_answer_to_auth_is_reported_for_what_it_is() {
+    let cases = [
+        (
+            "ERROR forbidden that is not the teacher key",
+            "the server refused the teacher key; check --key or CHAMADA_TEACHER_KEY",
+        ),
+        (
+            "ERROR shutdown the server is shutting down; goodbye",
+            "the server did not check the teacher key: \
+             Error (shutdown): The server is shutting down; goodbye.",
+        ),
+        (
+            "ERROR timeout no request for 300 s; closing the connection",
+            "the server did not check the teacher key: \
+             Error (timeout): No request for 300 s; closing the connection.",
+        ),
+    ];
+    for (answer, said) in cases {
+        let server = answering_auth_with(answer);
+        let options = ["--server", server.as_str(), "--key", "s3cret"];
+        let run = clean(run_client_with(
+            "teacher",
+            &options,
+            &["start", "5"],
+            "",
+            &[],
+        ));
+        assert_eq!(
+            (run.code, run.stdout.as_str(), run.stderr.as_str()),
+            (Some(1), "", format!("teacher: {said}\n").as_str()),
+            "{answer}"
+        );
+    }
+}
+
+#[test]
+fn a_full_server_is_not_reported_as_refusing_the_key() {
+    let server = Server::start_with(
+        FINAL,
+        &["--max-connections", "1", "--teacher-key", "s3cret"],
+        &[],
+    );
+    // The one place, taken and known to be taken (it has been served).
+    let mut holder = server.connect();
+    assert!(holder.ask("HELP").starts_with("HELP "));
+    let run = once("teacher", &server, &["--key", "s3cret", "start", "5"]);
+    assert_eq!((run.code, run.stdout.as_str()), (Some(1), ""), "{run:#?}");
+    let said = "teacher: the server did not check the teacher key: Error (busy): ";
+    assert!(run.stderr.starts_with(said), "{run:#?}");
+    assert_eq!(run.stderr.lines().count(), 1, "{run:#?}");
+}
+
+// ---------------------------------------------------------------------------
+// Where the server is: --server
+// ---------------------------------------------------------------------------
+
+#[test]
+fn the_clients_reach_a_server_by_ipv6_address_and_by_name() {
+    // By name: localhost resolves to loopback (127.0.0.1, ::1 or both; the
+    // client tries each).
+    let server = Server::start(FINAL);
+    let by_name = format!("localhost:{}", server.addr().port());
+    let run = clean(run_client_with(
+        "teacher",
+        &["--server", &by_name],
+        &["start", "5"],
+        "",
+        &[],
+    ));
+    assert_success(
+        &run,
+        &format!("Roll call of class 5 opened at {}.\n", reading(0).human()),
+    );
+
+    if !harness::has_ipv6_loopback() {
+        return;
+    }
+    let server = Server::start_on(FINAL, "[::1]:0", &[], &[]);
+    let bracketed = server.addr().to_string();
+    assert!(bracketed.starts_with("[::1]:"), "{bracketed}");
+    assert_success(
+        &once("teacher", &server, &["start", "6"]),
+        &format!("Roll call of class 6 opened at {}.\n", reading(0).human()),
+    );
+    // The same address from the environment, as a lab would set it once.
+    let run = clean(run_client_with(
+        "student",
+        &[],
+        &["a1", "6"],
+        "",
+        &[("CHAMADA_SERVER", &bracketed)],
+    ));
+    assert_success(
+        &run,
+        &format!(
+            "Presence recorded: student a1 in class 6 at {}.\n",
+            reading(1).human()
+        ),
+    );
+    // The interactive banner shows the address the way it was read.
+    let run = clean(run_client("teacher", server.addr(), &[], "quit\n"));
+    assert!(
+        run.stdout
+            .starts_with(&format!("Connected to {bracketed}.\n")),
+        "{run:#?}"
+    );
+}
+
+#[test]
+fn a_server_address_that_is_no_address_is_a_usage_error() {
+    for bad in ["localhost:http", "[::1", "::1]:5050", "a b", "127.0.0.1:0"] {
+        // Refused before connecting: nothing is sent anywhere.
+        let run = clean(run_client_with(
+            "teacher",
+            &["--server", bad],
+            &["status", "5"],
+            "",
+            &[],
+        ));
+        assert_eq!(run.code, Some(2), "{bad}: {run:#?}");
+        assert!(run.stderr.contains("'--server <HOST:PORT>'"), "{run:#?}");
+        assert_eq!(run.stdout, "", "{run:#?}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The book's UDP example
+// ---------------------------------------------------------------------------
+
+#[test]
+fn the_udp_example_answers_help_instead_of_binding_an_address_called_help() {
+    for args in [&["--help"][..], &["server", "--help"], &["ask", "--help"]] {
+        // Were `--help` taken for an address, `server --help` would fail to
+        // bind it, or bind and run until the harness's wait runs out.
+        let run = clean(run_client_with("udp-roll-call", args, &[], "", &[]));
+        assert_eq!((run.code, run.stderr.as_str()), (Some(0), ""), "{run:#?}");
+        assert!(run.stdout.contains("Usage: udp-roll-call"), "{run:#?}");
+    }
+    // And a wrong command line is a usage error that says what is wrong.
+    let run = clean(run_client_with(
+        "udp-roll-call",
+        &["ask", "nowhere", "HELP"],
+        &[],
+        "",
+        &[],
+    ));
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(run.stderr.contains("'<ADDR>'"), "{run:#?}");
+}
+
+// ---------------------------------------------------------------------------
+// Where clients connect, after a wildcard bind
+// ---------------------------------------------------------------------------
+
+/// What `server` printed between its first line and the first client's
+/// arrival: the addresses it lists. A connection from `client` (a loopback
+/// address) marks the end, and shows it can be reached there.
+fn listed_addresses(server: &Server, client: SocketAddr) -> Vec<String> {
+    let mut raw = Raw::connect(client);
+    assert!(raw.ask("HELP").starts_with("HELP "));
+    server.wait_for(" connected");
+    raw.close();
+    let log = server.log();
+    let end = log.iter().position(|line| line.ends_with(" connected"));
+    log[1..end.unwrap()].to_vec()
+}
+
+/// The `ADDRESS  LABEL` lines under the heading, as (address, label).
+fn places(listed: &[String]) -> Vec<(SocketAddr, String)> {
+    listed
+        .iter()
+        .filter_map(|line| line.strip_prefix("  "))
+        .map(|place| {
+            let (at, label) = place.split_once(' ').expect("ADDRESS  LABEL");
+            (at.parse().expect("an address"), label.trim().to_owned())
+        })
+        .collect()
+}
+
+/// This machine's interface addresses of one family, as `if-addrs` (the
+/// server's source too) sees them, without the IPv6 link-local ones.
+fn interface_addresses(ipv4: bool) -> Vec<IpAddr> {
+    let interfaces = if_addrs::get_if_addrs().expect("the interfaces can be listed");
+    interfaces
+        .iter()
+        .map(|interface| interface.ip())
+        .filter(|ip| ip.is_ipv4() == ipv4)
+        .filter(|ip| !matches!(ip, IpAddr::V6(v6) if v6.segments()[0] & 0xffc0 == 0xfe80))
+        .collect()
+}
+
+/// Starts `lesson` bound to the wildcard `bind` (which only listens) and
+/// checks the list it prints: a heading, `loopback` first, then every
+/// interface address of the same family, all with the bound port. Returns
+/// the server, still running, and the lines after the list.
+fn check_wildcard_list(lesson: &str, bind: &str, loopback: IpAddr) -> (Server, Vec<String>) {
+    let server = Server::start_on(lesson, bind, &[], &[]);
+    assert!(server.addr().ip().is_unspecified(), "{lesson}");
+    let port = server.addr().port();
+    let loopback = SocketAddr::new(loopback, port);
+    let listed = listed_addresses(&server, loopback);
+    let family = if loopback.is_ipv4() { "IPv4" } else { "IPv6" };
+    assert_eq!(
+        listed.first(),
+        Some(&format!(
+            "clients connect to one of this machine's {family} addresses:"
+        )),
+        "{lesson}: {listed:#?}"
+    );
+    let places = places(&listed);
+    assert_eq!(
+        places.first(),
+        Some(&(loopback, "this machine only".to_owned())),
+        "{lesson}: {listed:#?}"
+    );
+    for (at, _) in &places {
+        let right_family = at.is_ipv4() == loopback.is_ipv4();
+        assert!(right_family && at.port() == port, "{lesson}: {listed:#?}");
+    }
+    for ip in interface_addresses(loopback.is_ipv4()) {
+        let found = places.iter().any(|(at, _)| at.ip() == ip);
+        assert!(found, "{lesson} left out {ip}: {listed:#?}");
+    }
+    let after = listed[1 + places.len()..].to_vec();
+    (server, after)
+}
+
+#[test]
+fn after_binding_0_0_0_0_every_server_lists_where_clients_connect() {
+    for lesson in harness::LESSONS {
+        let loopback = IpAddr::from([127, 0, 0, 1]);
+        let (_, after) = check_wildcard_list(lesson, "0.0.0.0:0", loopback);
+        assert_eq!(after, Vec::<String>::new(), "{lesson}");
+    }
+}
+
+#[test]
+fn after_binding_ipv6_wildcard_the_server_lists_ipv6_addresses_and_says_if_ipv4_works_too() {
+    if !harness::has_ipv6_loopback() {
+        return;
+    }
+    // Lesson 01 binds with the standard library, lesson 03 with socket2.
+    for lesson in ["lesson-01-blocking", "lesson-03-final"] {
+        let loopback = IpAddr::from(std::net::Ipv6Addr::LOCALHOST);
+        let (server, after) = check_wildcard_list(lesson, "[::]:0", loopback);
+        // Whatever the server says about IPv4 must be what a client finds.
+        let says_ipv4_works = match after.as_slice() {
+            [] => false,
+            [line] => line.starts_with("IPv4 clients can connect too"),
+            more => panic!("{lesson}: {more:#?}"),
+        };
+        let ipv4_loopback = SocketAddr::from(([127, 0, 0, 1], server.addr().port()));
+        let ipv4_works = TcpStream::connect_timeout(&ipv4_loopback, harness::WAIT).is_ok();
+        assert_eq!(says_ipv4_works, ipv4_works, "{lesson}: {after:#?}");
+        println!("{lesson} on [::] takes IPv4 too: {ipv4_works}");
+    }
+}
+
+#[test]
+fn a_server_bound_to_one_address_lists_nothing_more() {
+    let server = Server::start(FINAL);
+    let listed = listed_addresses(&server, server.addr());
+    assert_eq!(listed, Vec::<String>::new());
 }

@@ -20,8 +20,8 @@ use std::time::{Duration, Instant};
 
 use chamada::ErrorCode;
 use harness::flood::Flooder;
-use harness::shutdown::{self, check_told_of_shutdown, Stopped};
-use harness::{is_error, response, Raw, Server, GUARDED_LESSONS, WAIT};
+use harness::shutdown::{self, check_told_of_shutdown, Stopped, NOTICE_GRACE};
+use harness::{is_error, response, run_client_with, Raw, Server, GUARDED_LESSONS, WAIT};
 
 /// Runs `check` against each lesson that has these protections, in turn.
 fn for_each_guarded_lesson(check: impl Fn(&str)) {
@@ -106,6 +106,54 @@ fn the_client_over_the_limit_is_told_busy_and_the_others_carry_on() {
     });
 }
 
+#[test]
+fn a_client_that_asks_before_reading_is_told_busy_and_closed_without_a_reset() {
+    for_each_guarded_lesson(|lesson| {
+        let server = Server::start_with(lesson, &["--max-connections", "1"], &[]);
+        let _holder = served(&server);
+        for _ in 0..3 {
+            // Like the student client: the request goes out before any read.
+            let mut eager = server.connect();
+            eager.send("PRESENT s1 1\n");
+            let busy = eager.line();
+            assert!(is_error(&busy, ErrorCode::Busy), "{busy}");
+            // The server read our request before closing, so the connection
+            // ends normally. A reset would lose the line on Windows.
+            let mut rest = [0; 64];
+            assert_eq!(
+                eager.read_some(&mut rest),
+                Some(0),
+                "reset, not a normal end"
+            );
+            eager.close();
+        }
+    });
+}
+
+#[cfg(unix)]
+#[test]
+fn under_a_low_open_file_limit_the_clients_past_what_it_holds_are_told_busy() {
+    for_each_guarded_lesson(|lesson| {
+        // 100 descriptors, minus the server's spare ones, leaves 20 connections.
+        let server = Server::start_with_file_limit(lesson, 100, &[]);
+        let notice = server.wait_for("serving at most");
+        let room: usize = notice
+            .split("serving at most ")
+            .nth(1)
+            .and_then(|rest| rest.split(',').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no number in {notice:?}"));
+        assert!((1..100).contains(&room), "{notice}");
+        let held: Vec<Raw> = (0..room).map(|_| served(&server)).collect();
+        for _ in 0..5 {
+            let mut late = server.connect();
+            let busy = late.line();
+            assert!(is_error(&busy, ErrorCode::Busy), "{busy}");
+        }
+        drop(held);
+    });
+}
+
 // ---------------------------------------------------------------------------
 // The idle timeout.
 
@@ -159,60 +207,50 @@ fn a_client_hung_up_on_cannot_keep_its_place_by_trickling_bytes() {
 
         // After its last line the server reads on for a moment, so the client
         // can finish sending; a byte every 100 ms must not stretch that moment.
-        let trickle = Trickle::start(&trickler, b"x");
-        server.wait_for(&format!("{peer} disconnected"));
-        admitted(&server); // the one place is free again
-        trickle.stop();
-    });
-}
-
-/// A thread sending the same few bytes on a connection every 100 ms, until
-/// stopped, the server hangs up, or [`WAIT`] passes.
-struct Trickle {
-    stop: Arc<AtomicBool>,
-    thread: thread::JoinHandle<()>,
-}
-
-impl Trickle {
-    fn start(raw: &Raw, bytes: &'static [u8]) -> Trickle {
-        let socket = raw.socket().try_clone().unwrap();
+        let socket = trickler.socket().try_clone().unwrap();
         let stop = Arc::new(AtomicBool::new(false));
         let stopped = Arc::clone(&stop);
-        let thread = thread::spawn(move || {
+        let trickle = thread::spawn(move || {
             let deadline = Instant::now() + WAIT;
             while !stopped.load(Ordering::SeqCst) && Instant::now() < deadline {
-                if (&socket).write_all(bytes).is_err() {
+                if (&socket).write_all(b"x").is_err() {
                     return; // the server has gone
                 }
                 thread::sleep(Duration::from_millis(100));
             }
         });
-        Trickle { stop, thread }
-    }
-
-    fn stop(self) {
-        self.stop.store(true, Ordering::SeqCst);
-        self.thread.join().unwrap();
-    }
+        server.wait_for(&format!("{peer} disconnected"));
+        admitted(&server); // the one place is free again
+        stop.store(true, Ordering::SeqCst);
+        trickle.join().unwrap();
+    });
 }
 
-/// The lessons whose idle timeout ignores blank lines (they get no
-/// response, so they are not activity). Lesson 03 still counts them; it
-/// joins this list when it follows.
-const BLANK_LINES_ARE_SILENCE: [&str; 1] = ["lesson-bonus-event-loop"];
+/// Sends a blank line every 50 ms on `raw`'s socket, from a thread of its
+/// own, until the server hangs up or [`WAIT`] has passed.
+fn send_blank_lines(raw: &Raw) -> thread::JoinHandle<()> {
+    let socket = raw.socket().try_clone().unwrap();
+    thread::spawn(move || {
+        let deadline = Instant::now() + WAIT;
+        while Instant::now() < deadline && (&socket).write_all(b"\n").is_ok() {
+            thread::sleep(Duration::from_millis(50));
+        }
+    })
+}
 
 #[test]
-fn blank_lines_do_not_keep_a_connection_alive() {
-    for lesson in BLANK_LINES_ARE_SILENCE {
-        println!("--- checking {lesson}");
+fn blank_lines_do_not_keep_a_connection_from_timing_out() {
+    for_each_guarded_lesson(|lesson| {
         let server = Server::start_with(lesson, &["--idle-timeout", "1"], &[]);
-        let mut raw = server.connect();
-        let blank_lines = Trickle::start(&raw, b"\n");
-        let timeout = raw.line(); // within WAIT, or the test fails
+        let mut blank = served(&server);
+        let sender = send_blank_lines(&blank);
+        // Blank lines get no response; the next line is the timeout.
+        let timeout = blank.line();
         assert!(is_error(&timeout, ErrorCode::Timeout), "{timeout}");
-        assert!(raw.is_closed(), "the server hangs up after ERROR timeout");
-        blank_lines.stop();
-    }
+        assert!(blank.is_closed());
+        blank.close();
+        sender.join().unwrap();
+    });
 }
 
 // ---------------------------------------------------------------------------
@@ -252,6 +290,75 @@ fn a_client_that_never_reads_is_dropped_after_the_write_timeout() {
         // Everyone else is still served.
         served(&server);
         flooder.stop();
+    });
+}
+
+/// Opens class `class` and records `students` students in it, each with a
+/// 32-character id, as fast as the server takes them: requests are written
+/// on one thread while the answers are read on another.
+fn fill_class(server: &Server, class: u32, students: usize) {
+    let mut teacher = served(server);
+    assert!(teacher
+        .ask(&format!("START {class}"))
+        .starts_with("STARTED "));
+    let socket = teacher.socket().try_clone().unwrap();
+    let writer = thread::spawn(move || {
+        let mut requests = Vec::new();
+        for n in 0..students {
+            requests.extend(format!("PRESENT {n:0>32} {class}\n").bytes());
+        }
+        (&socket).write_all(&requests).unwrap();
+    });
+    for _ in 0..students {
+        let answer = teacher.line();
+        assert!(
+            answer.starts_with(&format!("PRESENCE {class} ")),
+            "{answer}"
+        );
+    }
+    writer.join().unwrap();
+}
+
+#[test]
+fn a_client_reading_a_large_status_slowly_is_cut_after_the_write_timeout() {
+    for_each_guarded_lesson(|lesson| {
+        let students = 150_000;
+        let room = students.to_string();
+        let options = ["--write-timeout", "1", "--max-students", &room];
+        let server = Server::start_with(lesson, &options, &[]);
+        fill_class(&server, 44, students);
+        // The STATUS line lists every id: about 5 MB, more than the system
+        // buffers between server and client take (Linux lets a send buffer
+        // grow to 4 MiB).
+        let status_len = students * 33;
+
+        // A client with a small receive buffer (so the system cannot take the
+        // whole response on its behalf) that reads 2 KiB every 100 ms: at that
+        // pace the response would take over 30 s, longer than WAIT.
+        let mut slow = Raw::connect_with_receive_buffer(server.addr(), 4096);
+        let peer = slow.socket().local_addr().unwrap();
+        slow.send("STATUS 44\n");
+        let reader = thread::spawn(move || {
+            let started = Instant::now();
+            let mut received = 0;
+            let mut chunk = [0; 2048];
+            while started.elapsed() < WAIT {
+                match slow.read_some(&mut chunk) {
+                    Some(0) | None => return received, // the server hung up
+                    Some(n) => received += n,
+                }
+                thread::sleep(Duration::from_millis(100));
+            }
+            panic!("still connected after {WAIT:?}, {received} bytes read");
+        });
+
+        // Meanwhile everyone else is served.
+        served(&server);
+        let received = reader.join().expect("the slow reader is cut off");
+        assert!(received < status_len, "read all {received} bytes");
+        let log = server.wait_for(&format!("{peer} disconnected"));
+        assert!(log.contains("write timeout"), "{log}");
+        served(&server);
     });
 }
 
@@ -344,6 +451,74 @@ fn without_a_teacher_key_any_auth_is_authorized() {
     });
 }
 
+/// Every `AUTH` replaces the verdict of the one before: a wrong key after
+/// the right one takes the authorization back (PROTOCOL.md says so).
+#[test]
+fn a_wrong_auth_after_a_right_one_takes_the_authorization_back() {
+    for_each_guarded_lesson(|lesson| {
+        let server = Server::start_with(lesson, &["--teacher-key", KEY], &[]);
+        let mut teacher = server.connect();
+        assert_eq!(teacher.ask(&format!("AUTH {KEY}")), "AUTHORIZED");
+        assert!(teacher.ask("START 6").starts_with("STARTED 6 "));
+        let wrong = teacher.ask("AUTH not-the-key");
+        assert!(is_error(&wrong, ErrorCode::Forbidden), "{wrong}");
+        let after = teacher.ask("STATUS 6");
+        assert!(is_error(&after, ErrorCode::Forbidden), "{after}");
+        // The right key, sent again, authorizes again.
+        assert_eq!(teacher.ask(&format!("AUTH {KEY}")), "AUTHORIZED");
+        assert!(teacher.ask("END 6").starts_with("ENDED 6 "));
+    });
+}
+
+/// Keys that break the protocol's rule (a space, too long, not ASCII), each
+/// holding [`KEY`] so that a leak of even part of one is easy to spot.
+fn malformed_keys() -> [String; 3] {
+    [
+        format!("{KEY} with a space"),
+        KEY.repeat(11),
+        format!("{KEY}ção"),
+    ]
+}
+
+#[test]
+fn a_malformed_key_is_refused_by_name_and_rule_without_being_shown() {
+    for_each_guarded_lesson(|lesson| {
+        for key in malformed_keys() {
+            let on_command_line = ["--teacher-key", key.as_str()];
+            let in_environment = [("CHAMADA_TEACHER_KEY", key.as_str())];
+            for (options, env) in [(&on_command_line[..], &[][..]), (&[], &in_environment)] {
+                // If the key were taken, the server would run: on a free port,
+                // and only until the harness's wait runs out.
+                let options = [&["--bind", "127.0.0.1:0"], options].concat();
+                let run = run_client_with(lesson, &options, &[], "", env);
+                assert_eq!(run.code, Some(2), "{run:#?}");
+                assert_eq!(run.stdout, "", "{run:#?}");
+                for what in ["'--teacher-key <KEY>'", "CHAMADA_TEACHER_KEY", "1 to 64"] {
+                    assert!(run.stderr.contains(what), "no {what}: {run:#?}");
+                }
+                assert!(!run.stderr.contains("panicked"), "{run:#?}");
+                assert!(!run.stderr.contains(KEY), "the key leaked: {run:#?}");
+            }
+        }
+    });
+}
+
+#[test]
+fn a_key_may_start_with_a_dash_and_is_still_never_shown() {
+    for_each_guarded_lesson(|lesson| {
+        // clap would read `-s3cret` as an unknown option and quote it.
+        let key = format!("-{KEY}");
+        let server = Server::start_with(lesson, &["--teacher-key", &key], &[]);
+        let mut teacher = server.connect();
+        assert!(is_error(&teacher.ask("START 5"), ErrorCode::Forbidden));
+        assert_eq!(teacher.ask(&format!("AUTH {key}")), "AUTHORIZED");
+        assert!(teacher.ask("START 5").starts_with("STARTED 5 "));
+        leave(&server, teacher);
+        let log = finished_log(server);
+        assert!(log.iter().all(|line| !line.contains(KEY)), "{log:#?}");
+    });
+}
+
 // ---------------------------------------------------------------------------
 // Graceful shutdown by signal.
 
@@ -366,26 +541,26 @@ fn printed_still_open(log: &[String]) -> BTreeMap<u32, BTreeSet<String>> {
     shutdown::students_by_class(log[report + 1..].iter().map(|line| response(line)))
 }
 
-/// The server's grace period (`lesson_03_final::GRACE`): how long shutdown
-/// lets open connections finish before it closes their sockets.
-const GRACE: Duration = Duration::from_secs(1);
+/// Starts `lesson` with a grace period in which every connection has time
+/// to hear the shutdown notice.
+fn start_to_be_stopped(lesson: &str) -> Server {
+    let grace = NOTICE_GRACE.as_secs().to_string();
+    Server::start_with(lesson, &["--shutdown-grace", &grace], &[])
+}
 
 #[cfg(unix)]
 #[test]
 fn sigterm_stops_the_server_without_losing_an_answered_presence() {
     for_each_guarded_lesson(|lesson| {
-        let server = Server::start(lesson);
-        shutdown::check_no_answered_presence_is_lost(server.addr(), GRACE, || {
+        let server = start_to_be_stopped(lesson);
+        shutdown::check_no_answered_presence_is_lost(server.addr(), || {
             signal(server.pid(), "TERM");
-            let signalled = Instant::now();
             let (code, log) = server.wait_exit(); // bounded by WAIT
-            let took = signalled.elapsed();
             assert_eq!(code, Some(0), "{log:#?}");
             assert!(log
                 .iter()
                 .any(|line| line == "2 roll calls still open at shutdown"));
             Stopped {
-                took,
                 still_open: printed_still_open(&log),
                 report: log,
             }
@@ -395,22 +570,126 @@ fn sigterm_stops_the_server_without_losing_an_answered_presence() {
 
 #[cfg(unix)]
 #[test]
+fn a_client_sending_blank_lines_still_hears_the_shutdown_notice() {
+    for_each_guarded_lesson(|lesson| {
+        let server = start_to_be_stopped(lesson);
+        let mut blank = served(&server);
+        let sender = send_blank_lines(&blank);
+        signal(server.pid(), "TERM");
+        let (code, log) = server.wait_exit();
+        check_told_of_shutdown(&mut blank, &log);
+        assert_eq!(code, Some(0), "{log:#?}");
+        sender.join().unwrap();
+    });
+}
+
+#[cfg(unix)]
+#[test]
 fn sigint_is_the_same_graceful_shutdown() {
     for_each_guarded_lesson(|lesson| {
-        let server = Server::start(lesson);
+        let server = start_to_be_stopped(lesson);
         let mut teacher = served(&server);
         assert!(teacher.ask("START 7").starts_with("STARTED 7 "));
         assert!(teacher.ask("PRESENT s1 7").starts_with("PRESENCE 7 "));
 
         signal(server.pid(), "INT");
-        let signalled = Instant::now();
         let (code, log) = server.wait_exit();
-        check_told_of_shutdown(&mut teacher, signalled.elapsed(), GRACE, &log);
+        check_told_of_shutdown(&mut teacher, &log);
         assert_eq!(code, Some(0), "{log:#?}");
         assert!(log
             .iter()
             .any(|line| line == "1 roll call still open at shutdown"));
         let still_open = printed_still_open(&log);
         assert_eq!(still_open[&7], BTreeSet::from(["s1".to_owned()]));
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Logging never stalls or crashes serving.
+
+/// What becomes of the server's standard output after its first line.
+#[cfg(unix)]
+enum Stdout {
+    /// Kept open and never read again: the pipe fills up.
+    Unread,
+    /// Closed: every later write finds a broken pipe.
+    Closed,
+}
+
+/// Runs `lesson` with its standard output treated as `stdout` says, serves
+/// 1,500 connections (about 150 KB of log, more than a pipe holds), stops
+/// it, and checks that the open roll call reached standard error.
+#[cfg(unix)]
+fn serve_with_stdout(lesson: &str, stdout: Stdout) {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::{Command, Stdio};
+    use wait_timeout::ChildExt;
+
+    let mut child = Command::new(harness::binary(lesson))
+        .args(["--bind", "127.0.0.1:0"])
+        .env_remove("CHAMADA_TEACHER_KEY")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    let addr: std::net::SocketAddr = first
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let kept = match stdout {
+        Stdout::Unread => Some(out),
+        Stdout::Closed => None, // dropped here: the pipe's reader is gone
+    };
+    let mut errors = child.stderr.take().unwrap();
+    let errors = thread::spawn(move || {
+        let mut text = String::new();
+        let _ = errors.read_to_string(&mut text);
+        text
+    });
+
+    let mut teacher = Raw::connect(addr);
+    assert!(teacher.ask("START 9").starts_with("STARTED 9 "));
+    for n in 0..1_500 {
+        let mut student = Raw::connect(addr);
+        let answer = student.ask(&format!("PRESENT s{n} 9"));
+        assert!(answer.starts_with("PRESENCE 9 "), "student {n}: {answer}");
+        student.close();
+    }
+    teacher.close();
+
+    signal(child.id(), "TERM");
+    let status = child.wait_timeout(WAIT).unwrap();
+    let status = status.unwrap_or_else(|| {
+        let _ = child.kill();
+        panic!("the server did not exit")
+    });
+    assert_eq!(status.code(), Some(0));
+    let errors = errors.join().unwrap();
+    assert!(errors.contains("could not be written"), "{errors}");
+    let still_open = errors.lines().find(|line| line.starts_with("STATUS 9 "));
+    let still_open = still_open.unwrap_or_else(|| panic!("no list on stderr: {errors}"));
+    assert!(still_open.contains(" 1500 s0 s1 "), "{still_open}");
+    drop(kept);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_standard_output_nobody_reads_never_stalls_serving() {
+    for_each_guarded_lesson(|lesson| {
+        serve_with_stdout(lesson, Stdout::Unread);
+    });
+}
+
+#[cfg(unix)]
+#[test]
+fn a_standard_output_whose_reader_left_never_crashes_serving() {
+    for_each_guarded_lesson(|lesson| {
+        serve_with_stdout(lesson, Stdout::Closed);
     });
 }

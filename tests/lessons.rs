@@ -292,3 +292,29 @@ fn misbehaving_clients_do_not_disturb_a_connection_in_progress() {
         );
     });
 }
+
+// ---------------------------------------------------------------------------
+// Out of file descriptors.
+
+#[cfg(unix)]
+#[test]
+fn out_of_file_descriptors_lesson_02_waits_instead_of_spinning() {
+    // 32 descriptors: once about 28 clients are connected, every `accept`
+    // fails ("Too many open files") until one of them leaves.
+    let server = Server::start_with_file_limit("lesson-02-threads", 32, &[]);
+    let clients: Vec<Raw> = (0..40).map(|_| server.connect()).collect();
+    // The passing of time is what is tested here: for one second, a server
+    // that backs off logs a handful of failures; one that spins, thousands.
+    thread::sleep(Duration::from_secs(1));
+    let failures = server
+        .errors()
+        .iter()
+        .filter(|line| line.contains("accept failed"))
+        .count();
+    assert!(failures > 0, "the limit was never reached");
+    assert!(
+        failures < 50,
+        "{failures} accept failures in about a second"
+    );
+    drop(clients);
+}

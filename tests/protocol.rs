@@ -224,6 +224,20 @@ fn auth_without_a_teacher_key_is_always_authorized() {
     });
 }
 
+/// Without a teacher key any well-formed key is accepted, but a key the
+/// protocol does not allow (over 64 bytes, or not printable ASCII) is a
+/// `bad-request`, on every lesson: it never reaches the key check.
+#[test]
+fn a_malformed_key_is_a_bad_request_even_without_a_teacher_key() {
+    for_each_lesson(&LESSONS, |server| {
+        let mut raw = server.connect();
+        assert_eq!(raw.ask(&format!("AUTH {}", "k".repeat(64))), "AUTHORIZED");
+        assert_error(&mut raw, &format!("AUTH {}", "k".repeat(65)), "bad-request");
+        assert_error(&mut raw, "AUTH chave-\u{e9}", "bad-request");
+        assert_error(&mut raw, "AUTH key\u{7f}", "bad-request");
+    });
+}
+
 #[test]
 fn help_names_every_request() {
     for_each_lesson(&LESSONS, |server| {
@@ -735,4 +749,41 @@ fn a_client_that_hangs_up_without_reading_its_responses_changes_nothing() {
             format!("STATUS 24 {} 1 kept", reading(0))
         );
     });
+}
+
+// ---------------------------------------------------------------------------
+// Capacity: what one class and the whole server may hold.
+
+#[test]
+fn a_full_class_refuses_new_students_and_keeps_the_ones_it_has() {
+    for lesson in LESSONS {
+        println!("--- checking {lesson}");
+        let server = harness::Server::start_with(lesson, &["--max-students", "2"], &[]);
+        let mut raw = server.connect();
+        assert!(raw.ask("START 8").starts_with("STARTED 8 "));
+        assert!(raw.ask("PRESENT s1 8").starts_with("PRESENCE 8 "));
+        assert!(raw.ask("PRESENT s2 8").starts_with("PRESENCE 8 "));
+        assert_error(&mut raw, "PRESENT s3 8", "full");
+        // A student already recorded answering again is no new student.
+        assert!(raw.ask("PRESENT s1 8").starts_with("PRESENCE 8 "));
+        let status = raw.ask("STATUS 8");
+        assert!(status.ends_with(" 2 s1 s2"), "{status}");
+        assert!(raw.ask("END 8").starts_with("ENDED 8 "));
+        raw.close();
+    }
+}
+
+#[test]
+fn a_server_with_its_most_roll_calls_open_refuses_one_more() {
+    for lesson in LESSONS {
+        println!("--- checking {lesson}");
+        let server = harness::Server::start_with(lesson, &["--max-classes", "2"], &[]);
+        let mut raw = server.connect();
+        assert!(raw.ask("START 1").starts_with("STARTED 1 "));
+        assert!(raw.ask("START 2").starts_with("STARTED 2 "));
+        assert_error(&mut raw, "START 3", "full");
+        assert!(raw.ask("END 1").starts_with("ENDED 1 "));
+        assert!(raw.ask("START 3").starts_with("STARTED 3 "), "room again");
+        raw.close();
+    }
 }

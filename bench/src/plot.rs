@@ -1,12 +1,23 @@
 //! The charts: SVG line charts drawn with plotters, one line per server.
 //!
 //! Connection counts and class sizes grow by doubling, so the x axes are
-//! logarithmic (in base 2: each step to the right is twice as many); latency spans microseconds to seconds (lesson 01's waiting
-//! clients), so its y axis is logarithmic too.
+//! logarithmic (in base 2: each step to the right is twice as many);
+//! latency spans microseconds to seconds (lesson 01's waiting clients), so
+//! its y axis is logarithmic too. Only what was measured is marked: each
+//! measurement is a dot, and the x axis has a tick only where something was
+//! measured (the throughput runs use 1, 16 and 64 connections, so there are
+//! no ticks at 2, 4, 8 or 32 to suggest otherwise).
+//!
+//! The charts are drawn from [`Figures`], which a run's [`Results`] give,
+//! and so does the `results.csv` it wrote: `bench --plot-from` redraws the
+//! charts of an earlier run without measuring again.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+use plotters::coord::ranged1d::{
+    AsRangedCoord, DefaultFormatting, KeyPointHint, Ranged, ValueFormatter,
+};
 use plotters::prelude::*;
 
 use crate::scenarios::{Results, CONTENDERS};
@@ -22,6 +33,125 @@ const COLOURS: [RGBColor; 5] = [
     RGBColor(148, 103, 189),
 ];
 
+/// One chart's lines: each server's name and its measured points, (x, y).
+pub type Lines = Vec<(&'static str, Vec<(f64, f64)>)>;
+
+/// Everything the charts show, one line per server in [`CONTENDERS`] order.
+#[derive(Debug, PartialEq)]
+pub struct Figures {
+    /// Requests per second of the median run, by connections.
+    pub throughput: Lines,
+    /// p99 latency in µs of that same run, by connections.
+    pub latency_p99: Lines,
+    /// µs per request filling one class, by class size.
+    pub class_size: Lines,
+}
+
+impl Figures {
+    /// The figures of a run just measured.
+    pub fn of(results: &Results) -> Figures {
+        let mut connections: Vec<usize> =
+            results.throughput.iter().map(|r| r.connections).collect();
+        connections.sort_unstable();
+        connections.dedup();
+        let by_connections = |figure: fn(&crate::loadgen::Outcome) -> f64| -> Lines {
+            CONTENDERS
+                .iter()
+                .map(|c| {
+                    let points = connections
+                        .iter()
+                        .filter_map(|&n| crate::report::median_run(results, c.name, n))
+                        .map(|run| (run.connections as f64, figure(&run.outcome)))
+                        .collect();
+                    (c.name, points)
+                })
+                .collect()
+        };
+        let class_size = CONTENDERS
+            .iter()
+            .map(|c| {
+                let points = results
+                    .sweep
+                    .iter()
+                    .filter(|p| p.server == c.name)
+                    .map(|p| (p.class_size as f64, p.micros_per_request))
+                    .collect();
+                (c.name, points)
+            })
+            .collect();
+        Figures {
+            throughput: by_connections(|o| o.throughput()),
+            latency_p99: by_connections(|o| micros(o.latencies.percentile(99.0))),
+            class_size,
+        }
+    }
+
+    /// The same figures, read back from the `results.csv` a run wrote
+    /// (`scenario,server,x,run,metric,value`). The median run is chosen as
+    /// [`crate::report::median_run`] chooses it: by throughput, the lower
+    /// middle one when the count is even.
+    pub fn from_csv(text: &str) -> Result<Figures, String> {
+        // (server, connections) -> each run's (requests/s, p99), in file order.
+        let mut runs: BTreeMap<(String, u64), BTreeMap<u64, (f64, f64)>> = BTreeMap::new();
+        let mut sweep: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
+        for (number, line) in text.lines().enumerate().skip(1) {
+            let fields: Vec<&str> = line.split(',').collect();
+            let [scenario, server, x, run, metric, value] = fields[..] else {
+                return Err(format!("line {}: expected 6 fields: {line}", number + 1));
+            };
+            let bad = |what: &str| format!("line {}: {what} is not a number: {line}", number + 1);
+            let x: u64 = x.parse().map_err(|_| bad("x"))?;
+            let run: u64 = run.parse().map_err(|_| bad("run"))?;
+            let value: f64 = value.parse().map_err(|_| bad("value"))?;
+            match (scenario, metric) {
+                ("throughput", "requests_per_s") => {
+                    let entry = runs.entry((server.to_owned(), x)).or_default();
+                    entry.entry(run).or_insert((f64::NAN, f64::NAN)).0 = value;
+                }
+                ("throughput", "p99_us") => {
+                    let entry = runs.entry((server.to_owned(), x)).or_default();
+                    entry.entry(run).or_insert((f64::NAN, f64::NAN)).1 = value;
+                }
+                ("class_size", "us_per_request") => {
+                    sweep
+                        .entry(server.to_owned())
+                        .or_default()
+                        .push((x as f64, value));
+                }
+                _ => {}
+            }
+        }
+        let mut throughput = Lines::new();
+        let mut latency_p99 = Lines::new();
+        let mut class_size = Lines::new();
+        for contender in CONTENDERS {
+            let mut rate = Vec::new();
+            let mut p99 = Vec::new();
+            for ((server, x), by_run) in &runs {
+                if server != contender.name {
+                    continue;
+                }
+                let mut figures: Vec<(f64, f64)> = by_run.values().copied().collect();
+                figures.sort_by(|a, b| a.0.total_cmp(&b.0));
+                if let Some(&(r, p)) = figures.get(figures.len().saturating_sub(1) / 2) {
+                    rate.push((*x as f64, r));
+                    p99.push((*x as f64, p));
+                }
+            }
+            let mut sizes = sweep.remove(contender.name).unwrap_or_default();
+            sizes.sort_by(|a, b| a.0.total_cmp(&b.0));
+            throughput.push((contender.name, rate));
+            latency_p99.push((contender.name, p99));
+            class_size.push((contender.name, sizes));
+        }
+        Ok(Figures {
+            throughput,
+            latency_p99,
+            class_size,
+        })
+    }
+}
+
 /// What one chart shows.
 struct Chart<'a> {
     /// Its file name in the output folder.
@@ -33,18 +163,27 @@ struct Chart<'a> {
     /// The y axis's label.
     y_label: &'a str,
     /// One line per server: its name and its points.
-    lines: Vec<(&'static str, Vec<(f64, f64)>)>,
+    lines: Lines,
     /// Where the legend goes: a corner the lines leave empty.
     legend: SeriesLabelPosition,
 }
 
 impl Chart<'_> {
     fn x_range(&self) -> (f64, f64) {
-        bounds(
-            self.lines
-                .iter()
-                .flat_map(|(_, points)| points.iter().map(|p| p.0)),
-        )
+        bounds(self.measured_x().into_iter())
+    }
+
+    /// Every x at which some server was measured, smallest first, once each.
+    fn measured_x(&self) -> Vec<f64> {
+        let mut xs: Vec<f64> = self
+            .lines
+            .iter()
+            .flat_map(|(_, points)| points.iter().map(|p| p.0))
+            .filter(|x| x.is_finite() && *x > 0.0)
+            .collect();
+        xs.sort_by(f64::total_cmp);
+        xs.dedup();
+        xs
     }
 
     fn y_max(&self) -> f64 {
@@ -72,30 +211,19 @@ fn bounds(values: impl Iterator<Item = f64>) -> (f64, f64) {
         .fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)))
 }
 
-/// Draws every chart into `dir`; returns the files written.
+/// Draws every chart of a run into `dir`; returns the files written.
 pub fn draw_all(results: &Results, dir: &Path) -> Result<Vec<String>, String> {
-    let mut connections: Vec<usize> = results.throughput.iter().map(|r| r.connections).collect();
-    connections.sort_unstable();
-    connections.dedup();
-    let by_connections = |figure: fn(&crate::loadgen::Outcome) -> f64| {
-        CONTENDERS
-            .iter()
-            .map(|c| {
-                let points = connections
-                    .iter()
-                    .filter_map(|&n| crate::report::median_run(results, c.name, n))
-                    .map(|run| (run.connections as f64, figure(&run.outcome)))
-                    .collect();
-                (c.name, points)
-            })
-            .collect()
-    };
+    draw_figures(Figures::of(results), dir)
+}
+
+/// Draws every chart of `figures` into `dir`; returns the files written.
+pub fn draw_figures(figures: Figures, dir: &Path) -> Result<Vec<String>, String> {
     let throughput = Chart {
         file: "throughput.svg",
         title: "Throughput by connections (higher is better)",
         x_label: "student connections, lockstep",
         y_label: "requests per second",
-        lines: by_connections(|o| o.throughput()),
+        lines: figures.throughput,
         legend: SeriesLabelPosition::LowerRight,
     };
     let latency = Chart {
@@ -103,7 +231,7 @@ pub fn draw_all(results: &Results, dir: &Path) -> Result<Vec<String>, String> {
         title: "Latency p99 by connections (lower is better)",
         x_label: "student connections, lockstep",
         y_label: "p99 latency, µs (log scale)",
-        lines: by_connections(|o| micros(o.latencies.percentile(99.0))),
+        lines: figures.latency_p99,
         legend: SeriesLabelPosition::UpperLeft,
     };
     let sweep = Chart {
@@ -111,18 +239,7 @@ pub fn draw_all(results: &Results, dir: &Path) -> Result<Vec<String>, String> {
         title: "Cost per request by class size, one connection (lower is better)",
         x_label: "students in the class",
         y_label: "µs per request",
-        lines: CONTENDERS
-            .iter()
-            .map(|c| {
-                let points = results
-                    .sweep
-                    .iter()
-                    .filter(|p| p.server == c.name)
-                    .map(|p| (p.class_size as f64, p.micros_per_request))
-                    .collect();
-                (c.name, points)
-            })
-            .collect(),
+        lines: figures.class_size,
         legend: SeriesLabelPosition::LowerRight,
     };
     let y_top = |chart: &Chart| chart.y_max() * 1.15;
@@ -151,21 +268,31 @@ where
     let area = SVGBackend::new(&path, (720, 420)).into_drawing_area();
     area.fill(&WHITE).map_err(|e| fail(&e))?;
     // The x axis counts doublings from the smallest value: x = log2(value /
-    // smallest). Whole steps are 1, 2, 4, 8 ... times the smallest value,
-    // and only those are labelled.
+    // smallest). It has a tick, labelled with the value, at each x where
+    // something was measured, and nowhere else.
     let (base, top) = chart.x_range();
-    let (lo, hi) = (0.0, (top / base).log2().ceil().max(1.0));
+    let (lo, hi) = (0.0, (top / base).log2().max(1.0));
+    let ticks: Vec<f64> = chart
+        .measured_x()
+        .iter()
+        .map(|x| (x / base).log2())
+        .collect();
     let mut plot = ChartBuilder::on(&area)
         .caption(chart.title, ("sans-serif", 20))
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(70)
-        .build_cartesian_2d(lo - 0.2..hi + 0.2, y)
+        .build_cartesian_2d(
+            MeasuredAt {
+                range: lo - 0.2..hi + 0.2,
+                ticks,
+            },
+            y,
+        )
         .map_err(|e| fail(&e))?;
     plot.configure_mesh()
         .x_desc(chart.x_label)
         .y_desc(chart.y_label)
-        .x_labels((hi - lo) as usize + 1)
         .x_label_formatter(&|x| doubling_label(*x, base))
         .y_label_formatter(&|y| axis_number(*y))
         .light_line_style(WHITE)
@@ -188,6 +315,32 @@ where
     area.present().map_err(|e| fail(&e))
 }
 
+/// A linear x axis whose ticks are exactly the given positions: where
+/// something was measured. (plotters' own `with_key_points` does the same,
+/// but its result cannot take a label formatter for `f64`.)
+struct MeasuredAt {
+    range: std::ops::Range<f64>,
+    ticks: Vec<f64>,
+}
+
+impl Ranged for MeasuredAt {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let share = (value - self.range.start) / (self.range.end - self.range.start);
+        limit.0 + (f64::from(limit.1 - limit.0) * share).round() as i32
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, _hint: Hint) -> Vec<f64> {
+        self.ticks.clone()
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.range.clone()
+    }
+}
+
 /// An axis label: whole numbers with thousands separated, small ones with
 /// at most one decimal.
 fn axis_number(value: f64) -> String {
@@ -198,14 +351,10 @@ fn axis_number(value: f64) -> String {
     }
 }
 
-/// The label of an x position counted in doublings: the value itself at
-/// whole steps, nothing between them.
+/// The label of an x position counted in doublings from `base`: the value
+/// measured there.
 fn doubling_label(x: f64, base: f64) -> String {
-    if (x - x.round()).abs() < 1e-6 {
-        axis_number(base * 2f64.powf(x.round()))
-    } else {
-        String::new()
-    }
+    axis_number((base * 2f64.powf(x)).round())
 }
 
 #[cfg(test)]
@@ -214,11 +363,64 @@ mod tests {
 
     #[test]
     fn doublings_are_labelled_with_their_value() {
-        let labels: Vec<String> = [0.0, 0.5, 4.0, 6.0]
+        let labels: Vec<String> = [0.0, 4.0, 6.0, 16f64.log2() + 0.5]
             .into_iter()
             .map(|x| doubling_label(x, 1.0))
             .collect();
-        assert_eq!(labels, ["1", "", "16", "64"]);
+        assert_eq!(labels, ["1", "16", "64", "23"]);
         assert_eq!(doubling_label(6.0, 1000.0), "64,000");
+    }
+
+    /// A chart of the throughput runs (1, 16 and 64 connections).
+    fn measured_at(xs: &[f64]) -> Chart<'static> {
+        Chart {
+            file: "t.svg",
+            title: "t",
+            x_label: "x",
+            y_label: "y",
+            lines: vec![
+                ("a", xs.iter().map(|&x| (x, 1.0)).collect()),
+                ("b", xs.iter().rev().map(|&x| (x, 2.0)).collect()),
+            ],
+            legend: SeriesLabelPosition::LowerRight,
+        }
+    }
+
+    #[test]
+    fn the_x_axis_has_ticks_only_where_something_was_measured() {
+        assert_eq!(
+            measured_at(&[1.0, 16.0, 64.0]).measured_x(),
+            [1.0, 16.0, 64.0]
+        );
+    }
+
+    #[test]
+    fn the_csv_gives_back_the_median_run_and_the_sweep() {
+        let csv = "scenario,server,x,run,metric,value
+throughput,baseline-server,16,0,requests_per_s,300.000
+throughput,baseline-server,16,0,p99_us,30.000
+throughput,baseline-server,16,1,requests_per_s,100.000
+throughput,baseline-server,16,1,p99_us,10.000
+throughput,baseline-server,16,2,requests_per_s,200.000
+throughput,baseline-server,16,2,p99_us,20.000
+throughput,baseline-server,1,0,requests_per_s,50.000
+throughput,baseline-server,1,0,p99_us,NaN
+class_size,baseline-server,2000,0,us_per_request,27.500
+class_size,baseline-server,1000,0,us_per_request,26.000
+class_size,baseline-server,1000,0,repeats,16.000
+idle,baseline-server,1000,0,threads,1001.000
+";
+        let figures = Figures::from_csv(csv).unwrap();
+        let baseline = |lines: &Lines| lines[0].1.clone();
+        assert_eq!(figures.throughput[0].0, "baseline-server");
+        assert_eq!(baseline(&figures.throughput), [(1.0, 50.0), (16.0, 200.0)]);
+        assert_eq!(baseline(&figures.latency_p99)[1], (16.0, 20.0));
+        assert!(baseline(&figures.latency_p99)[0].1.is_nan());
+        assert_eq!(
+            baseline(&figures.class_size),
+            [(1000.0, 26.0), (2000.0, 27.5)]
+        );
+        assert!(figures.throughput[1].1.is_empty(), "no runs of lesson 01");
+        assert!(Figures::from_csv("header\nthroughput,x").is_err());
     }
 }

@@ -37,6 +37,10 @@ impl ServerProcess {
             .env_remove("CHAMADA_CLOCK")
             .env_remove("CHAMADA_CLOCK_STEP")
             .env_remove("CHAMADA_TEACHER_KEY")
+            // The class-size sweep fills classes far past a lesson's default
+            // capacity (the baseline server has none and ignores these).
+            .env("CHAMADA_MAX_STUDENTS", "1000000")
+            .env("CHAMADA_MAX_CLASSES", "100000")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -7,12 +7,13 @@
 
 use std::fmt;
 use std::io::{self, BufRead, BufReader, IsTerminal, Write};
-use std::net::{TcpStream, ToSocketAddrs};
+use std::net::{IpAddr, Ipv6Addr, SocketAddr, TcpStream, ToSocketAddrs};
 use std::process::ExitCode;
+use std::str::FromStr;
 use std::time::Duration;
 
 use crate::protocol::{Command, ErrorCode, Request, Response};
-use crate::server::DEFAULT_ADDR;
+use crate::server::{DEFAULT_ADDR, DEFAULT_PORT};
 
 /// How long a client tries to reach a server before giving up.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -20,12 +21,90 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The options both clients have.
 #[derive(Debug, clap::Args)]
 pub struct ClientArgs {
-    /// The server's address, HOST:PORT (the port defaults to 5050).
+    /// The server's address: a host name or IP address, with or without a
+    /// port (5050 when none is given). IPv6 as ::1, [::1] or [::1]:5050.
     #[arg(long, short, value_name = "HOST:PORT", default_value = DEFAULT_ADDR, env = "CHAMADA_SERVER")]
-    pub server: String,
+    pub server: ServerAddr,
     /// Print the protocol's response lines exactly as the server sent them.
     #[arg(long)]
     pub raw: bool,
+}
+
+// ANCHOR: server_addr
+/// Where a client finds its server, read the ways people write it:
+/// `localhost`, `192.168.0.10:5050`, `::1`, `[::1]`, `[::1]:5050`.
+///
+/// An IPv6 address is full of colons, so a port after one needs brackets:
+/// `::1:5050` is an IPv6 address (with no port), not `::1` and port 5050.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ServerAddr {
+    /// An IP address and port, used as they are.
+    Ip(SocketAddr),
+    /// A host name, resolved when connecting (to one address or several).
+    Name {
+        /// The name, e.g. `localhost` or `lab-pc-07.example.edu`.
+        host: String,
+        /// The port.
+        port: u16,
+    },
+}
+
+impl FromStr for ServerAddr {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<ServerAddr, String> {
+        // The standard library reads IP addresses in all their forms, with
+        // a port (`[::1]:5050`, `127.0.0.1:5050`) or without (`::1`).
+        if let Ok(addr) = text.parse::<SocketAddr>() {
+            return match addr.port() {
+                0 => Err(NO_PORT_ZERO.to_owned()),
+                _ => Ok(ServerAddr::Ip(addr)),
+            };
+        }
+        if let Ok(ip) = text.parse::<IpAddr>() {
+            return Ok(ServerAddr::Ip(SocketAddr::new(ip, DEFAULT_PORT)));
+        }
+        // `[::1]`: brackets, but no port after them.
+        let bracketed = text.strip_prefix('[').and_then(|t| t.strip_suffix(']'));
+        if let Some(ip) = bracketed.and_then(|inside| inside.parse::<Ipv6Addr>().ok()) {
+            return Ok(ServerAddr::Ip(SocketAddr::new(ip.into(), DEFAULT_PORT)));
+        }
+        // What is left must be a host name, with or without a port.
+        let (host, port) = match text.rsplit_once(':') {
+            Some((host, port)) => match port.parse::<u16>() {
+                Ok(0) => return Err(NO_PORT_ZERO.to_owned()),
+                Ok(port) => (host, port),
+                Err(_) => return Err(format!("{port:?} is not a port (1 to 65535)")),
+            },
+            None => (text, DEFAULT_PORT),
+        };
+        let is_name_char = |c: char| c.is_alphanumeric() || matches!(c, '.' | '-' | '_');
+        if host.is_empty() || !host.chars().all(is_name_char) {
+            return Err(
+                "write a host name or an IP address, with or without a port: \
+                 localhost, 192.168.0.10:5050, ::1, [::1]:5050"
+                    .to_owned(),
+            );
+        }
+        Ok(ServerAddr::Name {
+            host: host.to_owned(),
+            port,
+        })
+    }
+}
+// ANCHOR_END: server_addr
+
+/// Port 0 asks a server's system to pick a port; nobody listens on it.
+const NO_PORT_ZERO: &str = "port 0 is not a port a server listens on; give the port it printed";
+
+impl fmt::Display for ServerAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            // `SocketAddr` writes IPv6 in brackets: [::1]:5050.
+            ServerAddr::Ip(addr) => write!(f, "{addr}"),
+            ServerAddr::Name { host, port } => write!(f, "{host}:{port}"),
+        }
+    }
 }
 
 /// What can go wrong on the client's side.
@@ -46,6 +125,10 @@ pub enum ClientError {
     Garbled(String),
     /// The server did not accept the teacher key.
     KeyRefused,
+    /// The server answered `AUTH` with an error other than a wrong key
+    /// (`busy`, `timeout`, `shutdown`): the key was never checked. Holds
+    /// the error, described for people.
+    KeyNotChecked(String),
 }
 
 // ANCHOR: client_errors
@@ -65,6 +148,9 @@ impl fmt::Display for ClientError {
             ClientError::KeyRefused => f.write_str(
                 "the server refused the teacher key; check --key or CHAMADA_TEACHER_KEY",
             ),
+            ClientError::KeyNotChecked(error) => {
+                write!(f, "the server did not check the teacher key: {error}")
+            }
         }
     }
 }
@@ -88,20 +174,20 @@ pub struct Client {
 
 impl Client {
     // ANCHOR: connect
-    /// Connects to `server` (`HOST:PORT`, or just `HOST` for port 5050).
-    pub fn connect(server: &str) -> Result<Client, ClientError> {
+    /// Connects to `server`, trying each address a host name resolves to.
+    pub fn connect(server: &ServerAddr) -> Result<Client, ClientError> {
         let unreachable = |reason: String| ClientError::Unreachable {
-            server: server.to_owned(),
+            server: server.to_string(),
             reason,
         };
-        let with_port = if server.contains(':') {
-            server.to_owned()
-        } else {
-            format!("{server}:5050")
+        let addrs: Vec<SocketAddr> = match server {
+            ServerAddr::Ip(addr) => vec![*addr],
+            // The system's resolver: /etc/hosts, the local network, DNS.
+            ServerAddr::Name { host, port } => (host.as_str(), *port)
+                .to_socket_addrs()
+                .map_err(|error| unreachable(error.to_string()))?
+                .collect(),
         };
-        let addrs = with_port
-            .to_socket_addrs()
-            .map_err(|error| unreachable(error.to_string()))?;
         // A host name can resolve to several addresses (IPv4 and IPv6):
         // try each, and report the last failure if none answers.
         let mut reason = format!("{server} has no address");
@@ -248,7 +334,9 @@ impl Session {
     }
 
     /// Sends `AUTH` with the teacher's key, if there is one. A refused key
-    /// is an error: nothing a teacher does after it would be allowed.
+    /// is an error: nothing a teacher does after it would be allowed. So is
+    /// any other error answer, said for what it is: a server that is full
+    /// or shutting down never looked at the key.
     pub fn authenticate(&mut self, key: Option<&crate::TeacherKey>) -> Result<(), ClientError> {
         let Some(key) = key else { return Ok(()) };
         let line = self.client.send(&Request::Auth(key.clone()))?;
@@ -257,7 +345,16 @@ impl Session {
         }
         match Response::parse(&line).map_err(ClientError::Garbled)? {
             Response::Authorized => Ok(()),
-            _ => Err(ClientError::KeyRefused),
+            Response::Error {
+                code: ErrorCode::Forbidden,
+                ..
+            } => Err(ClientError::KeyRefused),
+            Response::Error { code, message } => {
+                Err(ClientError::KeyNotChecked(describe_error(code, &message)))
+            }
+            other => Err(ClientError::Garbled(format!(
+                "AUTH was answered with {other}"
+            ))),
         }
     }
 
@@ -400,6 +497,58 @@ mod tests {
             describe(&start, &Response::already_open(class(42))),
             "Error (already-open): Class 42 already has an open roll call."
         );
+    }
+
+    #[test]
+    fn server_addresses_are_read_as_people_write_them() {
+        let ip = |text: &str| ServerAddr::Ip(text.parse().unwrap());
+        let name = |host: &str, port| ServerAddr::Name {
+            host: host.to_owned(),
+            port,
+        };
+        for (text, expected) in [
+            ("127.0.0.1", ip("127.0.0.1:5050")),
+            ("192.168.0.10:6000", ip("192.168.0.10:6000")),
+            ("::1", ip("[::1]:5050")),
+            ("[::1]", ip("[::1]:5050")),
+            ("[::1]:6000", ip("[::1]:6000")),
+            (
+                "fe80::1c2b:3aff:fe4d:5e6f",
+                ip("[fe80::1c2b:3aff:fe4d:5e6f]:5050"),
+            ),
+            ("localhost", name("localhost", 5050)),
+            ("localhost:6000", name("localhost", 6000)),
+            ("lab-pc_07.example.edu", name("lab-pc_07.example.edu", 5050)),
+        ] {
+            assert_eq!(text.parse::<ServerAddr>(), Ok(expected), "{text}");
+        }
+        assert_eq!(
+            "::1".parse::<ServerAddr>().unwrap().to_string(),
+            "[::1]:5050"
+        );
+        assert_eq!(name("localhost", 5050).to_string(), "localhost:5050");
+    }
+
+    #[test]
+    fn server_addresses_that_are_no_address_are_refused() {
+        for bad in [
+            "",
+            ":5050",
+            "localhost:",
+            "localhost:http",
+            "localhost:65536",
+            "localhost:0",
+            "127.0.0.1:0",
+            "[::1]:0",
+            "[::1",
+            "::1]",
+            "[localhost]",
+            "a b",
+            "a/b:5050",
+            "1.2.3.4:5:6",
+        ] {
+            assert!(bad.parse::<ServerAddr>().is_err(), "{bad:?} was taken");
+        }
     }
 
     #[test]

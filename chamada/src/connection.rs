@@ -1,20 +1,20 @@
-//! Serving one connection: read a request line, send its response, repeat
-//! until the client leaves.
+//! The pieces of serving one connection that every server shares: turning a
+//! frame into a response, the log lines, and the close that lets a last
+//! response arrive.
 //!
-//! Every lesson runs this same loop; what differs between lessons is who
-//! answers the requests, which is why the loop asks a [`Handler`]. Lesson 01
-//! and 02 pass a closure that reaches the roll calls (directly, or through a
-//! mutex); lesson 03 passes a handler that talks to its registry thread and
-//! also checks the teacher key, the idle timeout and the shutdown signal.
+//! The request loop itself (read a line, write its response, repeat) is
+//! what the lessons teach, so each lesson writes its own loop in its own
+//! files: lessons 01 and 02 a plain blocking loop, lesson 03 one with
+//! timeouts and a shutdown notice. [`serve`] here is the plain loop once
+//! more, for code that is not a lesson (the exercises, the bug hunt).
 
-use std::borrow::Borrow;
 use std::fmt;
-use std::io::{self, Write};
-use std::net::TcpStream;
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, TcpStream};
 use std::time::{Duration, Instant};
 
 use crate::framing::{Frame, LineReader};
-use crate::protocol::{Command, Request, Response, TeacherKey};
+use crate::protocol::{Command, ErrorCode, Request, Response, TeacherKey};
 
 // ANCHOR: handler
 /// Answers the requests of one connection.
@@ -27,14 +27,6 @@ pub trait Handler {
     fn authorize(&mut self, _key: TeacherKey) -> Response {
         Response::Authorized
     }
-
-    /// Gives the server a word between requests: called after every response,
-    /// and whenever a read times out (only if the server set a read timeout
-    /// on the socket). `quiet_for` is how long the client has sent nothing.
-    /// Returning a response sends it and closes the connection.
-    fn interrupt(&mut self, _quiet_for: Duration) -> Option<Response> {
-        None
-    }
 }
 
 /// Any closure from a command to a response is a handler: that is all
@@ -46,32 +38,90 @@ impl<F: FnMut(Command) -> Response> Handler for F {
 }
 // ANCHOR_END: handler
 
-// ANCHOR: serve
-/// Serves one connection to its end, logging when it opens and closes.
+// ANCHOR: respond
+/// The response to one frame, or `None` for a blank line (which gets none).
 ///
-/// Nothing a client does can make this panic: bad input gets an `ERROR`
-/// line, and I/O errors just end this connection.
-///
-/// `stream` is the connection's socket, owned (`TcpStream`) or shared
-/// (`Arc<TcpStream>`, as lesson 03 does so that shutdown can close it).
-pub fn serve(stream: impl Borrow<TcpStream>, handler: &mut impl Handler) {
-    let stream = stream.borrow();
-    let peer = peer_name(stream);
-    println!("{peer} connected");
-    // ANCHOR: nodelay
-    // Each response leaves in one write, so Nagle's algorithm (holding a
-    // small segment back until the previous one is acknowledged) has nothing
-    // to merge; it would only make a pipelining client wait for its own
-    // delayed acknowledgement, about 40 ms per batch. Turn it off.
-    let _ = stream.set_nodelay(true);
-    // ANCHOR_END: nodelay
-    let (ending, requests) = exchange(stream, handler);
-    println!(
-        "{peer} disconnected after {requests} request{}: {ending}",
-        plural(requests)
-    );
+/// Everything about a request that is the same in every server is here:
+/// bad UTF-8, a line over the limit, a request that does not parse, `HELP`
+/// and `QUIT`. Only commands and `AUTH` go to the handler.
+pub fn respond(frame: Frame, handler: &mut impl Handler) -> Option<Response> {
+    let line = match frame {
+        Frame::Line(line) => line,
+        Frame::NotUtf8 => {
+            let message = "the request is not valid UTF-8 text";
+            return Some(Response::error(ErrorCode::BadRequest, message));
+        }
+        Frame::TooLong => return Some(Response::line_too_long()),
+    };
+    let response = match Request::parse(&line) {
+        Ok(None) => return None,
+        Ok(Some(Request::Command(command))) => handler.answer(command),
+        Ok(Some(Request::Auth(key))) => handler.authorize(key),
+        Ok(Some(Request::Help)) => Response::Help,
+        Ok(Some(Request::Quit)) => Response::Bye,
+        Err(bad) => Response::error(ErrorCode::BadRequest, bad.0),
+    };
+    Some(response)
 }
-// ANCHOR_END: serve
+// ANCHOR_END: respond
+
+/// The plain blocking request loop, as lessons 01 and 02 write it out in
+/// their own `main.rs`: read a line, send its response, until the client
+/// leaves or a response closes the connection. Logs the connection's
+/// opening and end. For servers that are not lessons.
+pub fn serve(stream: TcpStream, handler: &mut impl Handler) {
+    let log = ConnectionLog::opened(&stream);
+    let _ = stream.set_nodelay(true); // see lesson 01 for why
+    let mut lines = LineReader::new(&stream);
+    let mut answered = 0;
+    let ending = loop {
+        let frame = match lines.read_frame() {
+            Ok(Some(frame)) => frame,
+            Ok(None) => break Ending::ClientLeft,
+            Err(error) => break Ending::Failed(error),
+        };
+        let Some(response) = respond(frame, handler) else {
+            continue;
+        };
+        answered += 1;
+        if let Err(error) = (&stream).write_all(format!("{response}\n").as_bytes()) {
+            break Ending::Failed(error);
+        }
+        if response.closes_connection() {
+            lingering_close(&stream);
+            break Ending::Closed(response);
+        }
+    };
+    log.closed(answered, &ending);
+}
+
+// ANCHOR: log
+/// The two lines every server logs for a connection: when it opens, and
+/// when and why it ends. All lessons log them word for word the same, so
+/// their transcripts can be compared.
+pub struct ConnectionLog {
+    /// The client's address, as the log shows it.
+    peer: String,
+}
+
+impl ConnectionLog {
+    /// Logs `<peer> connected` for a newly accepted connection.
+    pub fn opened(stream: &TcpStream) -> ConnectionLog {
+        let peer = peer_name(stream);
+        tracing::info!("{peer} connected");
+        ConnectionLog { peer }
+    }
+
+    /// Logs `<peer> disconnected after <n> requests: <why>`.
+    pub fn closed(self, requests: usize, ending: &Ending) {
+        let s = if requests == 1 { "" } else { "s" };
+        tracing::info!(
+            "{} disconnected after {requests} request{s}: {ending}",
+            self.peer
+        );
+    }
+}
+// ANCHOR_END: log
 
 /// The peer's address for the log, or a placeholder if the socket already died.
 pub fn peer_name(stream: &TcpStream) -> String {
@@ -80,8 +130,7 @@ pub fn peer_name(stream: &TcpStream) -> String {
         .map_or_else(|_| "(unknown peer)".to_owned(), |addr| addr.to_string())
 }
 
-/// Why a connection ended, for the log. Public so that a server with a
-/// request loop of its own (the bonus event loop) logs the same words.
+/// Why a connection ended, for the log.
 #[derive(Debug)]
 pub enum Ending {
     /// The client closed its side.
@@ -107,89 +156,20 @@ impl fmt::Display for Ending {
     }
 }
 
-// ANCHOR: exchange
-/// The request loop. Returns why it ended and how many requests it answered.
-fn exchange(stream: &TcpStream, handler: &mut impl Handler) -> (Ending, usize) {
-    let mut lines = LineReader::new(stream);
-    let mut last_heard = Instant::now();
-    let mut answered = 0;
-    loop {
-        let response = match lines.read_frame() {
-            Ok(Some(frame)) => {
-                last_heard = Instant::now();
-                match respond(frame, handler) {
-                    Some(response) => {
-                        answered += 1;
-                        response
-                    }
-                    None => continue, // a blank line gets no response
-                }
-            }
-            Ok(None) => return (Ending::ClientLeft, answered),
-            Err(error) if is_timeout(&error) => match handler.interrupt(last_heard.elapsed()) {
-                Some(last_word) => last_word,
-                None => continue,
-            },
-            Err(error) => return (Ending::Failed(error), answered),
-        };
-        // A shutdown may have begun while this request was being answered;
-        // the client gets its response, then the server's last word.
-        let last_word = handler.interrupt(Duration::ZERO);
-        for response in std::iter::once(response).chain(last_word) {
-            if let Err(error) = send(stream, &response) {
-                return (Ending::Failed(error), answered);
-            }
-            if response.closes_connection() {
-                hang_up(stream);
-                return (Ending::Closed(response), answered);
-            }
-        }
-    }
-}
-// ANCHOR_END: exchange
-
-/// The response to one frame, or `None` for a blank line. Public so that a
-/// server with a request loop of its own (the bonus event loop) answers
-/// exactly as this loop does.
-pub fn respond(frame: Frame, handler: &mut impl Handler) -> Option<Response> {
-    let line = match frame {
-        Frame::Line(line) => line,
-        Frame::NotUtf8 => {
-            let message = "the request is not valid UTF-8 text";
-            return Some(Response::error(crate::ErrorCode::BadRequest, message));
-        }
-        Frame::TooLong => return Some(Response::line_too_long()),
-    };
-    let response = match Request::parse(&line) {
-        Ok(None) => return None,
-        Ok(Some(Request::Command(command))) => handler.answer(command),
-        Ok(Some(Request::Auth(key))) => handler.authorize(key),
-        Ok(Some(Request::Help)) => Response::Help,
-        Ok(Some(Request::Quit)) => Response::Bye,
-        Err(bad) => Response::error(crate::ErrorCode::BadRequest, bad.0),
-    };
-    Some(response)
-}
-
-// ANCHOR: send
-/// Writes one response line in a single `write_all`, so it leaves in one
-/// piece rather than as a header and a tail.
-fn send(mut stream: &TcpStream, response: &Response) -> io::Result<()> {
-    let line = format!("{response}\n");
-    stream.write_all(line.as_bytes())
-}
-// ANCHOR_END: send
-
+// ANCHOR: lingering_close
 /// Closes a connection the server chose to end, so that its last response
-/// arrives. Closing a socket that still has unread input makes the system
-/// send a reset (RST) instead of a normal end (FIN), and on some systems a
-/// reset makes the client throw away what it had not read yet: our error
-/// line. So: say we are done writing, read and discard what the client is
-/// still sending (a bounded amount, for a bounded time), then close.
-fn hang_up(mut stream: &TcpStream) {
-    use std::io::Read;
+/// arrives.
+///
+/// Closing a socket that still has unread input makes the system send a
+/// reset (RST) instead of a normal end (FIN). A reset loses what had not
+/// reached the client yet, and a Windows client also discards what had
+/// arrived but it had not read: our last line. (Linux keeps that readable.)
+/// So, a lingering close: say we are done writing (the FIN follows our last
+/// line), read and discard what the client is still sending (at most
+/// 64 KiB, for at most 500 ms in all), then close.
+pub fn lingering_close(mut stream: &TcpStream) {
     const DRAIN_LIMIT: usize = 64 * 1024;
-    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let _ = stream.shutdown(Shutdown::Write);
     // One deadline for the whole drain, not a timeout per read: a client
     // sending a byte now and then must not keep this thread (and its place
     // under a connection limit) for hours.
@@ -207,20 +187,13 @@ fn hang_up(mut stream: &TcpStream) {
         }
     }
 }
+// ANCHOR_END: lingering_close
 
-/// A read that gave up because of the socket's read timeout. Unix reports
-/// it as `WouldBlock`, Windows as `TimedOut`.
+/// A read or write that gave up because of the socket's timeout. Unix
+/// reports it as `WouldBlock`, Windows as `TimedOut`.
 pub fn is_timeout(error: &io::Error) -> bool {
     matches!(
         error.kind(),
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
     )
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }

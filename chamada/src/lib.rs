@@ -11,7 +11,7 @@
 //! | [`framing`] | cutting a byte stream into lines, with the 256-byte limit |
 //! | [`rollcall`] | the roll-call state: open classes and who answered |
 //! | [`clock`] | timestamps, and a clock tests can script |
-//! | [`connection`] | the request loop that serves one connection |
+//! | [`connection`] | what serving one connection is the same in every server: responses to frames, the log, the lingering close |
 //! | [`server`] | the `--bind` option and start-up messages of every server |
 //! | [`client`] | the teacher and student clients' logic |
 
@@ -19,13 +19,14 @@ pub mod client;
 pub mod clock;
 pub mod connection;
 pub mod framing;
+pub mod log;
 pub mod protocol;
 pub mod rollcall;
 pub mod server;
 
 pub use clock::{Clock, Timestamp};
-pub use connection::{serve, Handler};
+pub use connection::{respond, serve, ConnectionLog, Ending, Handler};
 pub use framing::{Frame, LineReader, MAX_LINE};
 pub use protocol::{ClassId, Command, ErrorCode, Request, Response, StudentId, TeacherKey};
-pub use rollcall::{RollCall, RollCalls};
+pub use rollcall::{Capacity, RollCall, RollCalls};
 pub use server::{ServerArgs, StartupError};

@@ -52,6 +52,35 @@ impl RollCall {
     }
 }
 
+// ANCHOR: capacity
+/// How much one server's roll calls may hold. Without a bound, one client
+/// could answer a million made-up students into one class, and every
+/// `STATUS` of it would then be a line of megabytes: memory for the list
+/// and for every copy of the reply on its way out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Capacity {
+    /// The most students one roll call records; one more gets `ERROR full`.
+    pub students_per_class: usize,
+    /// The most roll calls open at once; one more `START` gets `ERROR full`.
+    pub open_classes: usize,
+}
+
+impl Capacity {
+    /// Room for the largest lecture hall of a university, and for every
+    /// class of a large faculty open at the same time.
+    pub const DEFAULT: Capacity = Capacity {
+        students_per_class: 2_000,
+        open_classes: 500,
+    };
+}
+
+impl Default for Capacity {
+    fn default() -> Capacity {
+        Capacity::DEFAULT
+    }
+}
+// ANCHOR_END: capacity
+
 // ANCHOR: roll_calls
 /// Every open roll call of one server, and the clock that stamps them.
 #[derive(Debug)]
@@ -61,14 +90,22 @@ pub struct RollCalls {
     open: HashMap<ClassId, RollCall>,
     /// Where times come from, so tests can script them.
     clock: Clock,
+    /// How much the roll calls may hold.
+    capacity: Capacity,
 }
 
 impl RollCalls {
-    /// No open roll calls yet.
+    /// No open roll calls yet, with the default [`Capacity`].
     pub fn new(clock: Clock) -> RollCalls {
+        RollCalls::with_capacity(clock, Capacity::DEFAULT)
+    }
+
+    /// No open roll calls yet, holding at most `capacity`.
+    pub fn with_capacity(clock: Clock, capacity: Capacity) -> RollCalls {
         RollCalls {
             open: HashMap::new(),
             clock,
+            capacity,
         }
     }
 
@@ -86,6 +123,9 @@ impl RollCalls {
     fn start(&mut self, class: ClassId) -> Response {
         if self.open.contains_key(&class) {
             return Response::already_open(class);
+        }
+        if self.open.len() >= self.capacity.open_classes {
+            return Response::too_many_classes(self.capacity.open_classes);
         }
         let at = self.clock.now();
         self.open.insert(
@@ -128,9 +168,15 @@ impl RollCalls {
                 at: self.clock.now(),
             };
         };
-        // A student who answers twice keeps their first time.
+        // A student who answers twice keeps their first time; a new one
+        // is recorded only while the class has room.
+        let limit = self.capacity.students_per_class;
+        let full = roll_call.present.len() >= limit;
         let at = match roll_call.present.entry(student) {
             Entry::Occupied(first) => *first.get(),
+            Entry::Vacant(_) if full => {
+                return Response::class_full(class, limit);
+            }
             Entry::Vacant(new) => *new.insert(self.clock.now()),
         };
         Response::Presence {
@@ -291,7 +337,11 @@ mod tests {
 
     #[test]
     fn large_classes_keep_every_student_once() {
-        let mut r = rollcalls();
+        let room = Capacity {
+            students_per_class: 20_000,
+            ..Capacity::DEFAULT
+        };
+        let mut r = RollCalls::with_capacity(rollcalls().clock, room);
         run(&mut r, Command::Start(class(1)));
         for round in 0..2 {
             for n in 0..20_000 {

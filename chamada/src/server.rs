@@ -4,10 +4,10 @@
 
 use std::fmt;
 use std::io;
-use std::net::{SocketAddr, TcpListener};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 
 use crate::clock::Clock;
-use crate::rollcall::RollCalls;
+use crate::rollcall::{Capacity, RollCalls};
 
 // ANCHOR: bind_option
 /// The address servers and clients use when told nothing else. 5050 is the
@@ -22,8 +22,35 @@ pub struct ServerArgs {
     /// the system pick a free port.
     #[arg(long, value_name = "ADDR", default_value = DEFAULT_ADDR)]
     pub bind: SocketAddr,
+    /// The most students one roll call records; one more gets ERROR full.
+    #[arg(long, value_name = "N", env = "CHAMADA_MAX_STUDENTS",
+          default_value_t = Capacity::DEFAULT.students_per_class as u32,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_students: u32,
+    /// The most roll calls open at once; one more START gets ERROR full.
+    #[arg(long, value_name = "N", env = "CHAMADA_MAX_CLASSES",
+          default_value_t = Capacity::DEFAULT.open_classes as u32,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_classes: u32,
 }
 // ANCHOR_END: bind_option
+
+impl ServerArgs {
+    /// The roll calls a server starts with: none open, holding at most what
+    /// `--max-students` and `--max-classes` say, on the clock the
+    /// environment asks for (see [`crate::clock`]).
+    pub fn roll_calls(&self) -> Result<RollCalls, StartupError> {
+        let clock = Clock::from_env().map_err(StartupError)?;
+        let capacity = Capacity {
+            students_per_class: self.max_students as usize,
+            open_classes: self.max_classes as usize,
+        };
+        Ok(RollCalls::with_capacity(clock, capacity))
+    }
+}
+
+/// The port of [`DEFAULT_ADDR`]; clients use it when given only a host.
+pub const DEFAULT_PORT: u16 = 5050;
 
 /// Why a server could not start, as a sentence saying what to do.
 ///
@@ -63,20 +90,79 @@ impl StartupError {
     // ANCHOR_END: cannot_listen
 }
 
-/// The roll calls a server starts with: none open, and the clock the
-/// environment asks for (see [`crate::clock`]).
+/// The roll calls of a server that has no [`ServerArgs`]: none open, the
+/// default [`Capacity`], and the clock the environment asks for.
 pub fn roll_calls_from_env() -> Result<RollCalls, StartupError> {
     let clock = Clock::from_env().map_err(StartupError)?;
     Ok(RollCalls::new(clock))
 }
 
+// ANCHOR: announce
 /// Prints the address `listener` actually bound, always as the first line
 /// of output: with `--bind 127.0.0.1:0` that is the only way to learn the
 /// port the system picked.
+///
+/// After a wildcard bind (`0.0.0.0` or `[::]`) that line names no machine,
+/// so the lines after it list the addresses clients can connect to (see
+/// `reachable_at`).
 pub fn announce(listener: &TcpListener) {
-    match listener.local_addr() {
-        Ok(addr) => println!("listening on {addr}"),
+    let addr = match listener.local_addr() {
+        Ok(addr) => addr,
         // Cannot happen for a socket that is bound, but no reason to panic.
-        Err(error) => println!("listening (address unknown: {error})"),
+        Err(error) => return tracing::info!("listening (address unknown: {error})"),
+    };
+    tracing::info!("listening on {addr}");
+    if addr.ip().is_unspecified() {
+        tracing::info!("{}", reachable_at(listener, addr).trim_end());
     }
+}
+// ANCHOR_END: announce
+
+/// Where clients can reach a listener bound to the wildcard `addr`: the
+/// loopback address, then each interface's address of the same family
+/// (IPv4 for `0.0.0.0`, IPv6 for `[::]`), all with the listener's port.
+///
+/// IPv6 link-local addresses (`fe80::`) are left out: a client can use one
+/// only with a zone naming its *own* interface, which the server cannot
+/// know. An IPv6 listener that also takes IPv4 (a dual-stack socket: on
+/// Linux, `[::]` does unless `IPV6_V6ONLY` is set) says so on a last line.
+fn reachable_at(listener: &TcpListener, addr: SocketAddr) -> String {
+    let (family, loopback): (&str, IpAddr) = match addr {
+        SocketAddr::V4(_) => ("IPv4", Ipv4Addr::LOCALHOST.into()),
+        SocketAddr::V6(_) => ("IPv6", Ipv6Addr::LOCALHOST.into()),
+    };
+    let mut places = vec![(loopback, "this machine only".to_owned())];
+    let mut trouble = None;
+    match if_addrs::get_if_addrs() {
+        Ok(interfaces) => {
+            for interface in interfaces {
+                let ip = interface.ip();
+                let same_family = ip.is_ipv4() == addr.is_ipv4();
+                let needs_zone = ip.is_ipv6() && interface.is_link_local();
+                if same_family && !needs_zone && ip != loopback {
+                    places.push((ip, interface.name));
+                }
+            }
+        }
+        Err(error) => trouble = Some(format!("  (cannot list the other addresses: {error})\n")),
+    }
+    let places: Vec<(String, String)> = places
+        .into_iter()
+        .map(|(ip, label)| (SocketAddr::new(ip, addr.port()).to_string(), label))
+        .collect();
+    let width = places.iter().map(|(at, _)| at.len()).max().unwrap_or(0);
+    let mut text = format!("clients connect to one of this machine's {family} addresses:\n");
+    for (at, label) in places {
+        text.push_str(&format!("  {at:width$}  {label}\n"));
+    }
+    text.push_str(&trouble.unwrap_or_default());
+    let dual_stack =
+        addr.is_ipv6() && socket2::SockRef::from(listener).only_v6().ok() == Some(false);
+    if dual_stack {
+        text.push_str(
+            "IPv4 clients can connect too, to this machine's IPv4 addresses: \
+             the socket is dual-stack (IPV6_V6ONLY is off)\n",
+        );
+    }
+    text
 }

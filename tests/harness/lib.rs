@@ -55,6 +55,10 @@ pub const CONCURRENT_LESSONS: [&str; 3] = [
 /// the same.
 pub const GUARDED_LESSONS: [&str; 2] = ["lesson-03-final", "lesson-bonus-event-loop"];
 
+/// The packages of the other binaries tests run: the grader (`check`) and
+/// the bug-hunt servers (`bug-01` ...).
+pub const TOOLS: [&str; 2] = ["chamada-check", "chamada-bugs"];
+
 /// The scripted clock every test server runs on (see `chamada::clock`):
 /// real-looking times that are the same on every run.
 pub const CLOCK_START: &str = "2026-11-24T10:15:00-03:00";
@@ -90,7 +94,12 @@ pub fn binary(name: &str) -> PathBuf {
             .expect("target/<profile>/deps");
         let mut cargo = Command::new(env!("CARGO"));
         cargo.args(["build", "--quiet", "--bins"]);
-        for package in ["chamada"].iter().chain(&LESSONS) {
+        // book-code: the book's UDP example, `udp-roll-call`.
+        for package in ["chamada", "book-code"]
+            .iter()
+            .chain(&LESSONS)
+            .chain(&TOOLS)
+        {
             cargo.args(["--package", package]);
         }
         if profile_dir.ends_with("release") {
@@ -113,6 +122,8 @@ pub struct Server {
     lines: Receiver<String>,
     /// Every line it has printed so far, including the ones taken from `lines`.
     log: Arc<Mutex<Vec<String>>>,
+    /// Every line it has printed on its standard error so far.
+    errors: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -123,19 +134,47 @@ impl Server {
 
     /// Starts `lesson` with extra command-line options and environment.
     pub fn start_with(lesson: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
-        let mut child = Command::new(binary(lesson))
+        Server::start_on(lesson, "127.0.0.1:0", args, env)
+    }
+
+    /// Starts `lesson` bound to `bind` (give port 0, so the system picks a
+    /// free one), with extra command-line options and environment. Tests
+    /// may bind a wildcard such as `0.0.0.0:0`, which only listens, but
+    /// connect only to loopback.
+    pub fn start_on(lesson: &str, bind: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
+        let mut command = Command::new(binary(lesson));
+        command.args(["--bind", bind]).args(args);
+        Server::spawn(lesson, command, env)
+    }
+
+    /// Starts `lesson` on 127.0.0.1 with its open-file limit (soft and
+    /// hard) set to `limit` by the shell's `ulimit -n`, as a user would.
+    #[cfg(unix)]
+    pub fn start_with_file_limit(lesson: &str, limit: u32, args: &[&str]) -> Server {
+        let mut command = Command::new("sh");
+        command
+            .args(["-c", &format!("ulimit -n {limit} && exec \"$0\" \"$@\"")])
+            .arg(binary(lesson))
             .args(["--bind", "127.0.0.1:0"])
-            .args(args)
+            .args(args);
+        Server::spawn(lesson, command, &[])
+    }
+
+    /// Runs `command`, a server, on the harness's clock, and reads its first
+    /// line for the address it listens on.
+    fn spawn(lesson: &str, mut command: Command, env: &[(&str, &str)]) -> Server {
+        let mut child = command
             .env("CHAMADA_CLOCK", CLOCK_START)
             .env("CHAMADA_CLOCK_STEP", CLOCK_STEP)
             .env_remove("CHAMADA_TEACHER_KEY")
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|error| panic!("cannot start {lesson}: {error}"));
         let (lines, log) = follow(child.stdout.take().expect("stdout is piped"));
+        let (_, errors) = follow(child.stderr.take().expect("stderr is piped"));
         let first = lines.recv_timeout(WAIT).unwrap_or_else(|_| {
             let _ = child.kill();
             panic!("{lesson} printed nothing")
@@ -151,6 +190,7 @@ impl Server {
             addr,
             lines,
             log,
+            errors,
         }
     }
 
@@ -181,6 +221,11 @@ impl Server {
     /// Every line the server has printed so far.
     pub fn log(&self) -> Vec<String> {
         self.log.lock().unwrap().clone()
+    }
+
+    /// Every line the server has printed on its standard error so far.
+    pub fn errors(&self) -> Vec<String> {
+        self.errors.lock().unwrap().clone()
     }
 
     /// The process id, to send it signals.
@@ -223,6 +268,16 @@ fn follow(output: impl Read + Send + 'static) -> (Receiver<String>, Arc<Mutex<Ve
     (lines, log)
 }
 
+/// True if this machine has IPv6 loopback (`::1`). Some containers and CI
+/// machines have IPv6 turned off; tests of IPv6 then print why they skip.
+pub fn has_ipv6_loopback() -> bool {
+    let available = std::net::TcpListener::bind("[::1]:0").is_ok();
+    if !available {
+        println!("note: no IPv6 loopback (::1) on this machine; skipping the IPv6 part");
+    }
+    available
+}
+
 /// A raw connection to a server: bytes out, lines in, like `nc`.
 pub struct Raw {
     /// Where requests go.
@@ -236,9 +291,37 @@ impl Raw {
     pub fn connect(addr: SocketAddr) -> Raw {
         let stream = TcpStream::connect(addr)
             .unwrap_or_else(|error| panic!("cannot connect to {addr}: {error}"));
+        Raw::from_stream(stream)
+    }
+
+    /// Connects to `addr` with a receive buffer of about `bytes` (the
+    /// system may round it), set before connecting so that the window the
+    /// client offers stays that small: a client that cannot take a large
+    /// response quickly.
+    pub fn connect_with_receive_buffer(addr: SocketAddr, bytes: usize) -> Raw {
+        use socket2::{Domain, Socket, Type};
+        let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None).unwrap();
+        socket.set_recv_buffer_size(bytes).unwrap();
+        socket
+            .connect_timeout(&addr.into(), WAIT)
+            .unwrap_or_else(|error| panic!("cannot connect to {addr}: {error}"));
+        Raw::from_stream(socket.into())
+    }
+
+    fn from_stream(stream: TcpStream) -> Raw {
         stream.set_read_timeout(Some(WAIT)).unwrap();
         let reader = BufReader::new(stream.try_clone().unwrap());
         Raw { stream, reader }
+    }
+
+    /// Reads whatever bytes have arrived, at most `buf.len()`: `Some(0)`
+    /// at the end of the stream, `None` if the server reset it.
+    pub fn read_some(&mut self, buf: &mut [u8]) -> Option<usize> {
+        match self.reader.read(buf) {
+            Ok(n) => Some(n),
+            Err(error) if error.kind() == io::ErrorKind::ConnectionReset => None,
+            Err(error) => panic!("no bytes within {WAIT:?}: {error}"),
+        }
     }
 
     /// Sends bytes exactly as given (no newline added).

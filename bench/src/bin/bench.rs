@@ -3,6 +3,7 @@
 //! ```text
 //! cargo run --release -p chamada-bench --bin bench                 # full: a few minutes
 //! cargo run --release -p chamada-bench --bin bench -- --quick      # seconds: does it work?
+//! cargo run --release -p chamada-bench --bin bench -- --plot-from book/src/measuring/results.csv --out book/src/measuring
 //! ```
 //!
 //! It builds the servers (in release mode, next to this program), starts
@@ -33,6 +34,10 @@ struct Args {
     /// this program.
     #[arg(long)]
     no_build: bool,
+    /// Measure nothing: redraw the SVG charts into --out from the
+    /// results.csv of an earlier run.
+    #[arg(long, value_name = "CSV", conflicts_with_all = ["quick", "no_build"])]
+    plot_from: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -47,6 +52,9 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), String> {
+    if let Some(csv) = &args.plot_from {
+        return redraw(csv, &args.out);
+    }
     let settings = if args.quick {
         Settings::quick()
     } else {
@@ -161,6 +169,17 @@ fn describe_run(settings: &Settings, limit: &FileLimit) -> String {
          cores with the server; {limit}.\n",
         settings.name, settings.repeats, settings.repeats
     )
+}
+
+/// Draws the charts of an earlier run from its results.csv.
+fn redraw(csv: &Path, dir: &Path) -> Result<(), String> {
+    let text =
+        std::fs::read_to_string(csv).map_err(|e| format!("cannot read {}: {e}", csv.display()))?;
+    let figures = plot::Figures::from_csv(&text).map_err(|e| format!("{}: {e}", csv.display()))?;
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let charts = plot::draw_figures(figures, dir)?;
+    eprintln!("wrote {} into {}", charts.join(", "), dir.display());
+    Ok(())
 }
 
 fn write_outputs(dir: &Path, table: &str, results: &Results) -> Result<(), String> {

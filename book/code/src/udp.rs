@@ -20,16 +20,16 @@ use chamada::{ErrorCode, RollCalls};
 use chamada::{Request, Response, MAX_LINE};
 
 // ANCHOR: sizes
-/// The largest request the server reads. One byte more than the protocol's
-/// limit, so that a request that is too long can be told apart from one
-/// that is exactly at the limit: the system silently cuts a datagram down
-/// to the buffer it is received into.
-const REQUEST_BUFFER: usize = MAX_LINE + 1;
-
-/// The largest response a client can receive: the most a UDP datagram can
-/// carry over IPv4. An `ENDED` line naming thousands of students would not
-/// fit in one datagram; TCP has no such limit.
-const RESPONSE_BUFFER: usize = 65_507;
+/// Room for any datagram: a UDP datagram carries at most 65,507 bytes of
+/// data over IPv4 (65,527 over IPv6). Nothing smaller is safe. A datagram
+/// too big for the buffer it is received into is not kept for a later
+/// call: Linux and macOS cut it to fit without a word, and Windows fails
+/// the receive (error 10040, `WSAEMSGSIZE`) and the datagram is gone. With
+/// room for everything, the server receives every request whole, on every
+/// system, and judges its length itself; and a client receives any answer
+/// whole. (An `ENDED` line naming thousands of students would still not fit
+/// in one datagram; TCP has no such limit.)
+const DATAGRAM_BUFFER: usize = 65_536;
 // ANCHOR_END: sizes
 
 // ANCHOR: server
@@ -57,9 +57,9 @@ impl Server {
 
     /// Waits for one datagram and answers it, to whoever sent it.
     pub fn answer_one(&mut self) -> io::Result<()> {
-        let mut buffer = [0; REQUEST_BUFFER];
-        // `recv_from` returns one whole datagram (cut to the buffer's size)
-        // and who sent it: with no connection, every reply needs an address.
+        let mut buffer = vec![0; DATAGRAM_BUFFER];
+        // `recv_from` returns one whole datagram and who sent it: with no
+        // connection, every reply needs an address.
         let (size, sender) = self.socket.recv_from(&mut buffer)?;
         if let Some(response) = respond(&buffer[..size], &mut self.roll_calls) {
             self.socket
@@ -143,7 +143,7 @@ pub fn ask(server: SocketAddr, request: &Request, timeout: Duration) -> io::Resu
     socket.set_read_timeout(Some(timeout))?;
     socket.send(request.to_string().as_bytes())?;
 
-    let mut buffer = vec![0; RESPONSE_BUFFER];
+    let mut buffer = vec![0; DATAGRAM_BUFFER];
     let size = socket.recv(&mut buffer)?;
     let text = String::from_utf8_lossy(&buffer[..size]);
     Response::parse(text.trim_end_matches(['\r', '\n']))

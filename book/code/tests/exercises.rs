@@ -102,7 +102,10 @@ fn budget_ends_a_connection_after_its_commands() {
     assert!(client.ask("START 1").starts_with("STARTED 1 "));
     assert!(client.ask("PRESENT a 1").starts_with("PRESENCE 1 "));
     assert!(client.ask("STATUS 1").starts_with("STATUS 1 "));
-    assert!(client.line().starts_with("ERROR busy "));
+    assert!(
+        client.ask("END 1").starts_with("ERROR busy "),
+        "one too many"
+    );
     assert_eq!(client.line(), "");
     drop(client);
     server.join().unwrap();

@@ -19,12 +19,15 @@ use clap::{Parser, Subcommand};
 struct Args {
     #[command(flatten)]
     connection: ClientArgs,
-    /// The teacher key, if the server was started with one.
+    /// The teacher key, if the server was started with one. Prefer the
+    /// environment variable: a command line is visible to everyone in `ps`.
+    /// A key may start with `-`; a bad one is refused without being shown.
     #[arg(
         long,
         value_name = "KEY",
         env = "CHAMADA_TEACHER_KEY",
-        hide_env_values = true
+        hide_env_values = true,
+        allow_hyphen_values = true
     )]
     key: Option<TeacherKey>,
     #[command(subcommand)]

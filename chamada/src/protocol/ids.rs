@@ -108,19 +108,58 @@ impl fmt::Debug for TeacherKey {
     }
 }
 
-impl std::str::FromStr for TeacherKey {
-    type Err = String;
+// ANCHOR: key_parser
+/// Lets clap read a key from the command line or the environment without
+/// ever printing it.
+///
+/// clap's usual error for a bad value quotes the value (`invalid value
+/// 'my key' for ...`), which for a key would put the secret on screen and
+/// in every log the output is pasted into. With this, any `TeacherKey`
+/// option gets a message naming the option and the rule, never the value
+/// (a `FromStr` would have clap quote it, so there deliberately is none).
+impl clap::builder::ValueParserFactory for TeacherKey {
+    type Parser = KeyParser;
 
-    /// Lets command-line parsers (clap) read a key with a clear message.
-    fn from_str(text: &str) -> Result<TeacherKey, String> {
-        TeacherKey::parse(text).ok_or_else(|| {
-            format!(
-                "a teacher key is 1 to {} printable ASCII characters without spaces",
-                Self::MAX_LEN
-            )
-        })
+    fn value_parser() -> KeyParser {
+        KeyParser
     }
 }
+
+/// Reads a [`TeacherKey`] for clap; a refusal never contains the value.
+#[derive(Clone, Copy, Debug)]
+pub struct KeyParser;
+
+impl clap::builder::TypedValueParser for KeyParser {
+    type Value = TeacherKey;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<TeacherKey, clap::Error> {
+        // A value that is not UTF-8 cannot be printable ASCII either.
+        if let Some(key) = value.to_str().and_then(TeacherKey::parse) {
+            return Ok(key);
+        }
+        let option = match arg {
+            Some(arg) => match arg.get_env() {
+                Some(env) => format!("'{arg}' (or {})", env.to_string_lossy()),
+                None => format!("'{arg}'"),
+            },
+            None => "the teacher key".to_owned(),
+        };
+        let message = format!(
+            "invalid value for {option}: a teacher key is 1 to {} printable ASCII characters \
+             without spaces (the value is not shown: it is a secret)",
+            TeacherKey::MAX_LEN
+        );
+        Err(cmd
+            .clone()
+            .error(clap::error::ErrorKind::ValueValidation, message))
+    }
+}
+// ANCHOR_END: key_parser
 
 /// Lets command-line parsers (clap) read a class, with the protocol's rule
 /// as the error message.

@@ -8,6 +8,6 @@ pub mod ids;
 pub mod request;
 pub mod response;
 
-pub use ids::{ClassId, StudentId, TeacherKey};
+pub use ids::{ClassId, KeyParser, StudentId, TeacherKey};
 pub use request::{BadRequest, Command, Request, HELP_TEXT};
 pub use response::{ErrorCode, Response};

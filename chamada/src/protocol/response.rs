@@ -81,10 +81,12 @@ pub enum ErrorCode {
     Shutdown,
     /// A wrong key, or a teacher request without `AUTH`.
     Forbidden,
+    /// The class, or the server, holds as many as it may.
+    Full,
 }
 
 impl ErrorCode {
-    const ALL: [ErrorCode; 8] = [
+    const ALL: [ErrorCode; 9] = [
         ErrorCode::BadRequest,
         ErrorCode::AlreadyOpen,
         ErrorCode::NotOpen,
@@ -93,6 +95,7 @@ impl ErrorCode {
         ErrorCode::Timeout,
         ErrorCode::Shutdown,
         ErrorCode::Forbidden,
+        ErrorCode::Full,
     ];
 
     /// The code as it is written on the wire.
@@ -106,6 +109,7 @@ impl ErrorCode {
             ErrorCode::Timeout => "timeout",
             ErrorCode::Shutdown => "shutdown",
             ErrorCode::Forbidden => "forbidden",
+            ErrorCode::Full => "full",
         }
     }
 
@@ -158,6 +162,22 @@ impl Response {
         )
     }
 
+    /// `ERROR full` for a new student in a class that has its most.
+    pub fn class_full(class: ClassId, limit: usize) -> Response {
+        Response::error(
+            ErrorCode::Full,
+            format!("class {class} already has {limit} students, the most this server records"),
+        )
+    }
+
+    /// `ERROR full` for a `START` when the most roll calls are open.
+    pub fn too_many_classes(limit: usize) -> Response {
+        Response::error(
+            ErrorCode::Full,
+            format!("the server already has {limit} open roll calls; end one first"),
+        )
+    }
+
     /// `ERROR line-too-long`: the request line went past the limit.
     pub fn line_too_long() -> Response {
         Response::error(
@@ -173,7 +193,10 @@ impl Response {
     pub fn busy(limit: usize) -> Response {
         Response::error(
             ErrorCode::Busy,
-            format!("the server already has {limit} connections; try again soon"),
+            format!(
+                "the server already has {limit} connection{}; try again soon",
+                if limit == 1 { "" } else { "s" }
+            ),
         )
     }
 
@@ -181,7 +204,7 @@ impl Response {
     pub fn timeout(seconds: u64) -> Response {
         Response::error(
             ErrorCode::Timeout,
-            format!("nothing received for {seconds} s; closing the connection"),
+            format!("no request for {seconds} s; closing the connection"),
         )
     }
 
@@ -398,6 +421,8 @@ mod tests {
             (Response::Bye, "BYE"),
             (Response::not_open(class(9)), "ERROR not-open class 9 has no open roll call"),
             (Response::already_open(class(9)), "ERROR already-open class 9 already has an open roll call"),
+            (Response::busy(1), "ERROR busy the server already has 1 connection; try again soon"),
+            (Response::busy(2), "ERROR busy the server already has 2 connections; try again soon"),
         ];
         for (response, line) in cases {
             assert_eq!(response.to_string(), line);

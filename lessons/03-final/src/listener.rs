@@ -21,6 +21,8 @@ pub fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
     // After a server stops, its port stays reserved for a minute or so
     // (TIME_WAIT). SO_REUSEADDR lets a restarted server bind it at once.
+    // (On macOS and the BSDs it also lets a specific address share a port
+    // with a wildcard one: see the book's chapter "Sockets".)
     // On Windows the same option would let *another* program steal a port
     // in use, so there we leave it off.
     #[cfg(not(windows))]

@@ -1,10 +1,12 @@
-//! Lesson 03's command line: read the options, bind, install the Ctrl-C and
-//! SIGTERM handler, run the server, and print what was still open at the end.
+//! Lesson 03's command line: read the options, bind, install the handler
+//! for Ctrl-C, SIGTERM and SIGHUP, run the server, and print what was still
+//! open at the end.
 
-use chamada::{server, RollCalls, ServerArgs, StartupError};
+use chamada::{ServerArgs, StartupError};
 use clap::Parser;
 use lesson_03_final::options::Options;
-use lesson_03_final::{listener, run, Shutdown};
+use lesson_03_final::shutdown::report_still_open;
+use lesson_03_final::{listener, open_connections, run, Shutdown};
 
 /// Lesson 03: the roll-call server for a real classroom, with a registry
 /// thread, connection limits, timeouts, a teacher key and graceful shutdown.
@@ -19,14 +21,18 @@ struct Args {
 
 fn main() -> Result<(), StartupError> {
     let args = Args::parse();
-    let roll_calls = server::roll_calls_from_env()?;
+    // Log lines go out through a thread of their own (see chamada::log).
+    let log = chamada::log::init();
+    let roll_calls = args.server.roll_calls()?;
     let listener = listener::listen(args.server.bind)
         .map_err(|error| StartupError::cannot_listen(args.server.bind, error))?;
-    server::announce(&listener);
+    chamada::server::announce(&listener);
     if args.options.teacher_key.is_some() {
         // Say that there is a key, never what it is: logs get shared.
-        println!("teachers must send AUTH with the teacher key");
+        tracing::info!("teachers must send AUTH with the teacher key");
     }
+    let mut config = args.options.config();
+    config.max_connections = open_connections::fit_to_file_limit(config.max_connections);
 
     // ANCHOR: signals
     let shutdown = Shutdown::new();
@@ -42,23 +48,7 @@ fn main() -> Result<(), StartupError> {
     .map_err(|error| StartupError(format!("cannot install the Ctrl-C handler: {error}")))?;
     // ANCHOR_END: signals
 
-    let roll_calls = run(listener, args.options.config(), roll_calls, shutdown);
-    print_still_open(&roll_calls);
+    let roll_calls = run(listener, config, roll_calls, shutdown);
+    report_still_open(&roll_calls, log);
     Ok(())
 }
-
-// ANCHOR: still_open
-/// Prints every roll call still open, as the `STATUS` line a teacher would
-/// have seen, so a forgotten `END` loses nobody's presence.
-fn print_still_open(roll_calls: &RollCalls) {
-    let open = roll_calls.still_open();
-    println!(
-        "{} roll call{} still open at shutdown",
-        open.len(),
-        if open.len() == 1 { "" } else { "s" }
-    );
-    for status in open {
-        println!("{status}");
-    }
-}
-// ANCHOR_END: still_open

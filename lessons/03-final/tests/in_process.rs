@@ -18,15 +18,26 @@ use std::time::{Duration, Instant};
 use chamada::{Clock, RollCalls};
 use crossbeam_channel::{bounded, Receiver};
 use harness::flood::Flooder;
-use harness::shutdown::{self, check_told_of_shutdown, Stopped};
+use harness::shutdown::{self, check_told_of_shutdown, Stopped, NOTICE_GRACE};
 use harness::Raw;
-use lesson_03_final::{listener, run, Config, Shutdown, GRACE};
+use lesson_03_final::{listener, run, Config, Shutdown};
 
-/// How long `run` may take to return once shutdown has begun: the grace
-/// period, a tick for the connection threads to notice, and a generous
-/// margin for a busy machine. Well below any write timeout used here, so a
-/// pass shows that the grace period, not a timeout, freed the threads.
+/// How long `run` may take to return once shutdown has begun: a tick for
+/// the connection threads to notice, the default grace period (1 s) where
+/// a client holds its thread, and a generous margin for a busy machine.
+/// Well below any write timeout and [`NOTICE_GRACE`], so a pass shows that
+/// the connections closed by themselves or at the end of the default
+/// grace, not at a timeout.
 const RETURN_BOUND: Duration = Duration::from_secs(8);
+
+/// The settings of a server whose connections must all hear the shutdown
+/// notice: a grace period that cannot run out first.
+fn told_config() -> Config {
+    Config {
+        grace: NOTICE_GRACE,
+        ..Config::default()
+    }
+}
 
 /// A server running `run` on a thread of its own.
 struct Running {
@@ -70,9 +81,7 @@ impl Running {
         let roll_calls = self
             .finished
             .recv_timeout(RETURN_BOUND)
-            .unwrap_or_else(|_| {
-                panic!("run did not return within {RETURN_BOUND:?} of shutdown (grace {GRACE:?})")
-            });
+            .unwrap_or_else(|_| panic!("run did not return within {RETURN_BOUND:?} of shutdown"));
         (roll_calls, begun.elapsed())
     }
 }
@@ -82,12 +91,11 @@ impl Running {
 
 #[test]
 fn every_answered_presence_is_still_open_after_the_shutdown() {
-    let server = start(Config::default());
-    shutdown::check_no_answered_presence_is_lost(server.addr, GRACE, || {
-        let (roll_calls, took) = server.stop();
+    let server = start(told_config());
+    shutdown::check_no_answered_presence_is_lost(server.addr, || {
+        let (roll_calls, _) = server.stop();
         let statuses = roll_calls.still_open();
         Stopped {
-            took,
             report: statuses.iter().map(ToString::to_string).collect(),
             still_open: shutdown::students_by_class(statuses),
         }
@@ -99,15 +107,15 @@ fn every_answered_presence_is_still_open_after_the_shutdown() {
 
 #[test]
 fn an_idle_client_is_told_and_does_not_hold_up_the_shutdown() {
-    let server = start(Config::default()); // idle timeout: minutes
+    let server = start(told_config()); // idle timeout: minutes
     let mut idle = Raw::connect(server.addr);
     assert!(
         idle.ask("HELP").starts_with("HELP "),
         "served before idling"
     );
 
-    let (_, shutdown_took) = server.stop();
-    check_told_of_shutdown(&mut idle, shutdown_took, GRACE, &[]);
+    server.stop(); // within RETURN_BOUND, far less than the grace period
+    check_told_of_shutdown(&mut idle, &[]);
 }
 
 #[test]

@@ -8,6 +8,12 @@
 //! the [`Connection`] value: the start of a request whose end has not
 //! arrived, the responses the system has not taken yet, and the [`Stage`]
 //! the conversation is at.
+//!
+//! The write timeout is one deadline per connection, not per response as
+//! in lesson 03: from the moment the socket first refuses to take more of
+//! our output, everything waiting for the client (however many responses,
+//! including any queued meanwhile) must have left within the write timeout.
+//! If it has not, the connection is reset (see [`Connection::on_deadline`]).
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr};
@@ -18,6 +24,7 @@ use chamada::{framing, Frame, Response, MAX_LINE};
 use lesson_03_final::Config;
 use mio::net::TcpStream;
 use mio::{Interest, Registry, Token};
+use socket2::SockRef;
 
 use crate::desk::{Clerk, Desk};
 
@@ -61,6 +68,9 @@ pub struct Connection {
     is_teacher: bool,
     /// Requests answered, for the log.
     answered: usize,
+    /// False for a client turned away (`ERROR busy`): it holds no place
+    /// under the connection limit, and the log says nothing of its end.
+    admitted: bool,
 }
 
 /// The stages of a conversation.
@@ -97,7 +107,26 @@ impl Connection {
             interest: Interest::READABLE,
             is_teacher: false,
             answered: 0,
+            admitted: true,
         }
+    }
+
+    /// A client the server is too full to serve: it is told `busy` (one
+    /// line, which a new socket's empty send buffer takes at once) and then
+    /// goes through the same lingering close as any other connection, so
+    /// that a request it sent before reading does not turn our close into
+    /// a reset that could cost it the line.
+    pub fn turned_away(stream: TcpStream, peer: SocketAddr, busy: Response) -> Connection {
+        let mut connection = Connection::new(stream, peer);
+        connection.admitted = false;
+        connection.queue(&busy);
+        connection.end(Ending::Closed(busy));
+        connection
+    }
+
+    /// Whether this connection holds a place under the connection limit.
+    pub fn is_admitted(&self) -> bool {
+        self.admitted
     }
 
     /// The client's address.
@@ -283,10 +312,14 @@ impl Connection {
         }
         if self.stuck_since.is_some() {
             // Its responses have not left for the whole write timeout: the
-            // client has stopped reading. Nothing more can reach it, so
-            // hang up without a word.
-            let stalled = io::Error::new(io::ErrorKind::TimedOut, "write timeout");
-            return Err(Ending::Failed(stalled));
+            // client has stopped reading, or reads a trickle. Nothing more
+            // can reach it, so hang up without a word.
+            let seconds = desk.config.write_timeout.as_secs_f64();
+            let message = format!(
+                "the client did not take the output waiting for it within the write timeout \
+                 ({seconds} s)"
+            );
+            return Err(self.abandon(message));
         }
         match self.stage {
             Stage::Talking => {
@@ -322,11 +355,22 @@ impl Connection {
     /// why it ends, for the log.
     pub fn give_up(&mut self) -> Ending {
         if self.stuck_since.is_some() {
-            let stalled = io::Error::new(io::ErrorKind::TimedOut, "output never left");
-            return Ending::Failed(stalled);
+            return self.abandon("the output waiting for the client never left".to_owned());
         }
         self.take_ending()
     }
+
+    // ANCHOR: abandon
+    /// Gives up on a client whose output is stuck, as lesson 03's `abandon`
+    /// does: with SO_LINGER set to zero, closing the socket sends a reset
+    /// and throws away what the system still holds for the client. A plain
+    /// close would leave the system sending it (up to megabytes of a long
+    /// response) for as long as the client keeps reading a trickle.
+    fn abandon(&mut self, why: String) -> Ending {
+        let _ = SockRef::from(&self.stream).set_linger(Some(Duration::ZERO));
+        Ending::Failed(io::Error::new(io::ErrorKind::TimedOut, why))
+    }
+    // ANCHOR_END: abandon
 }
 
 // ANCHOR: next_frame

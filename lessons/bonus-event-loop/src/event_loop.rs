@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use chamada::connection::Ending;
 use chamada::{Response, RollCalls};
-use lesson_03_final::{Config, GRACE};
+use lesson_03_final::{Config, CLOSER_QUEUE};
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token, Waker};
 
@@ -41,6 +41,12 @@ const FIRST_CONNECTION: usize = 2;
 /// sleeps serves nobody, so here it is a deadline like the others.
 const ACCEPT_PAUSE: Duration = Duration::from_millis(200);
 
+/// How many turned-away clients may be in their lingering close at once;
+/// past that, a client turned away is closed at once. Lesson 03 lets as
+/// many wait for its closer thread, and its `fit_to_file_limit` keeps that
+/// many file descriptors spare.
+const TURNED_AWAY_LINGERING: usize = CLOSER_QUEUE;
+
 /// Everything the one thread owns.
 pub struct EventLoop {
     /// The operating system's readiness queue (epoll, kqueue, IOCP).
@@ -49,8 +55,11 @@ pub struct EventLoop {
     waker: Arc<Waker>,
     /// Taking connections; `None` once shutdown has begun.
     listener: Option<TcpListener>,
-    /// Every open connection, by its token.
+    /// Every open connection, by its token: those admitted, and those
+    /// turned away that are still in their lingering close.
     connections: HashMap<Token, Connection>,
+    /// How many of `connections` were turned away.
+    turned_away: usize,
     /// The token the next connection gets.
     next_token: usize,
     /// Every connection's deadline, soonest first.
@@ -84,6 +93,7 @@ impl EventLoop {
             waker,
             listener: Some(listener),
             connections: HashMap::new(),
+            turned_away: 0,
             next_token: FIRST_CONNECTION,
             deadlines: Deadlines::default(),
             desk: Desk { roll_calls, config },
@@ -164,17 +174,14 @@ impl EventLoop {
     /// Registers a new client, or turns it away if the server is full.
     fn admit(&mut self, mut stream: TcpStream, peer: SocketAddr) {
         let limit = self.desk.config.max_connections;
-        if self.connections.len() >= limit {
-            return turn_away(stream, peer, limit);
+        if self.admitted() >= limit {
+            return self.turn_away(stream, peer, limit);
         }
-        // As every lesson does (see chamada's `serve`): no Nagle delay.
+        // As every lesson does (see lesson 01): no Nagle delay.
         let _ = stream.set_nodelay(true);
-        let token = Token(self.next_token);
-        self.next_token += 1;
-        let registry = self.poll.registry();
-        if let Err(error) = registry.register(&mut stream, token, Interest::READABLE) {
-            return log::trouble("cannot register a new connection", &error);
-        }
+        let Some(token) = self.register(&mut stream) else {
+            return;
+        };
         log::connected(peer);
         let connection = Connection::new(stream, peer);
         self.deadlines
@@ -182,6 +189,58 @@ impl EventLoop {
         self.connections.insert(token, connection);
     }
     // ANCHOR_END: accept_all
+
+    /// How many connections hold a place under the connection limit.
+    fn admitted(&self) -> usize {
+        self.connections.len() - self.turned_away
+    }
+
+    /// Gives a new socket the next token and registers it for readable
+    /// events, or logs why it cannot.
+    fn register(&mut self, stream: &mut TcpStream) -> Option<Token> {
+        let token = Token(self.next_token);
+        self.next_token += 1;
+        let registry = self.poll.registry();
+        match registry.register(stream, token, Interest::READABLE) {
+            Ok(()) => Some(token),
+            Err(error) => {
+                log::trouble("cannot register a new connection", &error);
+                None
+            }
+        }
+    }
+
+    // ANCHOR: turn_away
+    /// Tells a client the server is full, and hangs up so that the line
+    /// arrives.
+    ///
+    /// The student client sends its request as soon as it connects, so the
+    /// socket usually holds unread input, and a plain close would answer
+    /// with a reset that can cost the client our line. So the turned-away
+    /// client becomes a connection of the loop, one that is already
+    /// leaving: its `busy` line goes out, then the same lingering close
+    /// as any other connection's, without a thread and without waiting.
+    /// It holds no place under the limit; at most [`TURNED_AWAY_LINGERING`]
+    /// linger at once, and past that (a flood) a client is closed at once.
+    fn turn_away(&mut self, mut stream: TcpStream, peer: SocketAddr, limit: usize) {
+        log::turned_away(peer, limit);
+        let busy = Response::busy(limit);
+        if self.turned_away >= TURNED_AWAY_LINGERING {
+            // A new socket's send buffer is empty, so this short line is
+            // taken whole at once; if it were not, we would rather drop it
+            // than wait.
+            let _ = stream.write(format!("{busy}\n").as_bytes());
+            return log::closed_at_once(peer);
+        }
+        let Some(token) = self.register(&mut stream) else {
+            return;
+        };
+        self.connections
+            .insert(token, Connection::turned_away(stream, peer, busy));
+        self.turned_away += 1;
+        self.step(token, |connection, desk| connection.advance(desk));
+    }
+    // ANCHOR_END: turn_away
 
     // ANCHOR: step
     /// Lets one connection act, then asks `poll` for what it now needs to
@@ -210,7 +269,11 @@ impl EventLoop {
         self.deadlines.remove(token);
         if let Some(mut connection) = self.connections.remove(&token) {
             let _ = self.poll.registry().deregister(connection.stream());
-            log::disconnected(connection.peer(), connection.answered(), ending);
+            if connection.is_admitted() {
+                log::disconnected(connection.peer(), connection.answered(), ending);
+            } else {
+                self.turned_away -= 1; // its log line was `turned away`
+            }
         } // dropping the connection closes its socket
     }
 
@@ -232,8 +295,8 @@ impl EventLoop {
         if self.grace_ends.is_some() {
             return;
         }
-        self.grace_ends = Some(Instant::now() + GRACE);
-        log::shutting_down(self.connections.len());
+        self.grace_ends = Some(Instant::now() + self.desk.config.grace);
+        log::shutting_down(self.admitted());
         if let Some(mut listener) = self.listener.take() {
             let _ = self.poll.registry().deregister(&mut listener);
         } // dropped: from here on, new clients get "connection refused"
@@ -265,14 +328,3 @@ impl EventLoop {
     }
     // ANCHOR_END: shutdown
 }
-
-// ANCHOR: turn_away
-/// Tells a client the server is full, and hangs up.
-fn turn_away(mut stream: TcpStream, peer: SocketAddr, limit: usize) {
-    log::turned_away(peer, limit);
-    // A new socket's send buffer is empty, so this short line is taken
-    // whole at once; if it were not, waiting for it would stall the loop,
-    // so we would rather drop it.
-    let _ = stream.write(format!("{}\n", Response::busy(limit)).as_bytes());
-}
-// ANCHOR_END: turn_away

@@ -16,7 +16,10 @@
 //! | every line the server prints | [`log`] |
 //!
 //! The command line, the protocol and every log line are lesson 03's, so
-//! the same tests and transcripts run against both.
+//! the same tests and transcripts run against both. One option means
+//! something a little different: lesson 03's write timeout is a deadline
+//! for each response, this server's a deadline for all the output waiting
+//! for a connection (see [`connection`]), and `--help` says so.
 
 mod connection;
 mod deadlines;
@@ -24,18 +27,29 @@ mod desk;
 mod event_loop;
 mod log;
 
-use chamada::{server, RollCalls, ServerArgs, StartupError};
+use std::io::Write;
+
+use chamada::{ServerArgs, StartupError};
 use clap::Parser;
-use lesson_03_final::listener;
 use lesson_03_final::options::Options;
+use lesson_03_final::shutdown::report_still_open;
+use lesson_03_final::{listener, open_connections};
 
 use event_loop::EventLoop;
+
+/// What `--help` says of `--write-timeout` here: lesson 03's words describe
+/// lesson 03's deadline, one per response; this server has one per
+/// connection (see `Connection::deadline`).
+const WRITE_TIMEOUT_HELP: &str =
+    "Hang up on a client (with a reset) when the responses waiting for it \
+     have not all left within this time of its socket first refusing to take more \
+     (the client stopped reading, or reads too slowly)";
 
 /// Bonus lesson: the roll-call server on one thread, with non-blocking
 /// sockets and an event loop (mio). The same options and behaviour as
 /// lesson 03.
 #[derive(Parser)]
-#[command(version)]
+#[command(version, mut_arg("write_timeout", |arg| arg.help(WRITE_TIMEOUT_HELP)))]
 struct Args {
     #[command(flatten)]
     server: ServerArgs,
@@ -47,17 +61,22 @@ struct Args {
 // line: the same options, the same messages. Only the server differs.
 fn main() -> Result<(), StartupError> {
     let args = Args::parse();
-    let roll_calls = server::roll_calls_from_env()?;
+    // Log lines go out through a thread of their own (see chamada::log):
+    // the one thread that serves everyone must never wait on its output.
+    let log = chamada::log::init();
+    let roll_calls = args.server.roll_calls()?;
     // Lesson 03's listening socket (SO_REUSEADDR, a backlog of 1024); the
     // event loop makes it non-blocking.
     let listener = listener::listen(args.server.bind)
         .map_err(|error| StartupError::cannot_listen(args.server.bind, error))?;
-    server::announce(&listener);
+    chamada::server::announce(&listener);
     if args.options.teacher_key.is_some() {
         // Say that there is a key, never what it is: logs get shared.
-        println!("teachers must send AUTH with the teacher key");
+        tracing::info!("teachers must send AUTH with the teacher key");
     }
-    let event_loop = EventLoop::new(listener, args.options.config(), roll_calls)
+    let mut config = args.options.config();
+    config.max_connections = open_connections::fit_to_file_limit(config.max_connections);
+    let event_loop = EventLoop::new(listener, config, roll_calls)
         .map_err(|error| StartupError(format!("cannot start the event loop: {error}")))?;
 
     // ANCHOR: signals
@@ -73,7 +92,9 @@ fn main() -> Result<(), StartupError> {
         }
         signalled = true;
         if let Err(error) = waker.wake() {
-            eprintln!("cannot wake the event loop: {error}");
+            // Straight to standard error: the process ends before the log's
+            // thread would get to write it.
+            let _ = writeln!(std::io::stderr(), "cannot wake the event loop: {error}");
             std::process::exit(1);
         }
     })
@@ -81,21 +102,8 @@ fn main() -> Result<(), StartupError> {
     // ANCHOR_END: signals
 
     let roll_calls = event_loop.run();
-    print_still_open(&roll_calls);
+    // Lesson 03's own report: the lists still open, on standard error too
+    // if any log line was lost.
+    report_still_open(&roll_calls, log);
     Ok(())
-}
-
-/// Prints every roll call still open, as the `STATUS` line a teacher would
-/// have seen. A copy of lesson 03's function of the same name (in its
-/// `main.rs`, which a library cannot share), so that this file reads whole.
-fn print_still_open(roll_calls: &RollCalls) {
-    let open = roll_calls.still_open();
-    println!(
-        "{} roll call{} still open at shutdown",
-        open.len(),
-        if open.len() == 1 { "" } else { "s" }
-    );
-    for status in open {
-        println!("{status}");
-    }
 }

@@ -5,8 +5,9 @@
 //! cargo run -p book-code --bin udp-roll-call -- ask 127.0.0.1:5050 START 42
 //! ```
 //!
-//! The arguments are read by hand rather than with clap: the point of this
-//! program is the two functions it calls, `udp::Server::run` and `udp::ask`.
+//! The point of this program is the two functions it calls,
+//! `udp::Server::run` and `udp::ask`; clap reads its command line, as in
+//! every other program of the course.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -15,30 +16,46 @@ use std::time::Duration;
 use book_code::udp;
 use chamada::server::{roll_calls_from_env, DEFAULT_ADDR};
 use chamada::Request;
+use clap::{Parser, Subcommand};
 
 /// How long `ask` waits for an answer before deciding it is not coming.
 const TIMEOUT: Duration = Duration::from_secs(2);
 
-const USAGE: &str = "\
-usage: udp-roll-call server [ADDR]          answer requests on UDP ADDR (default 127.0.0.1:5050)
-       udp-roll-call ask ADDR REQUEST...    send one request, e.g. ask 127.0.0.1:5050 START 42";
+/// The roll call over UDP: one datagram per request, one per answer.
+#[derive(Parser)]
+#[command(name = "udp-roll-call", version)]
+struct Args {
+    #[command(subcommand)]
+    action: Action,
+}
+
+#[derive(Subcommand)]
+enum Action {
+    /// Answer requests on a UDP address until stopped (Ctrl-C).
+    Server {
+        /// The UDP address to listen on.
+        #[arg(default_value = DEFAULT_ADDR)]
+        addr: SocketAddr,
+    },
+    /// Send one request and print the answer, e.g. ask 127.0.0.1:5050 START 42.
+    Ask {
+        /// The server's UDP address.
+        addr: SocketAddr,
+        /// The request, as its words: START 42.
+        #[arg(required = true)]
+        request: Vec<String>,
+    },
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let words: Vec<&str> = args.iter().map(String::as_str).collect();
-    match words.as_slice() {
-        ["server"] => server(DEFAULT_ADDR),
-        ["server", addr] => server(addr),
-        ["ask", addr, request @ ..] if !request.is_empty() => ask(addr, &request.join(" ")),
-        _ => {
-            eprintln!("{USAGE}");
-            ExitCode::from(2)
-        }
+    match Args::parse().action {
+        Action::Server { addr } => server(addr),
+        Action::Ask { addr, request } => ask(addr, &request.join(" ")),
     }
 }
 
 /// Runs a server until the program is stopped (Ctrl-C).
-fn server(addr: &str) -> ExitCode {
+fn server(addr: SocketAddr) -> ExitCode {
     let bound = roll_calls_from_env()
         .map_err(|error| format!("{error:?}"))
         .and_then(|roll_calls| {
@@ -61,15 +78,11 @@ fn server(addr: &str) -> ExitCode {
 }
 
 /// Sends one request and prints the response line, or why there was none.
-fn ask(addr: &str, line: &str) -> ExitCode {
-    let Ok(addr) = addr.parse::<SocketAddr>() else {
-        eprintln!("udp-roll-call: {addr:?} is not an address such as 127.0.0.1:5050");
-        return ExitCode::from(2);
-    };
+fn ask(addr: SocketAddr, line: &str) -> ExitCode {
     let request = match Request::parse(line) {
         Ok(Some(request)) => request,
         Ok(None) => {
-            eprintln!("{USAGE}");
+            eprintln!("udp-roll-call: not sent: the request is blank");
             return ExitCode::from(2);
         }
         Err(bad) => {

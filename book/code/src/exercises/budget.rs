@@ -9,8 +9,6 @@
 //! budget to lesson 01's closure without touching it: the same trick the
 //! standard library plays with `BufReader` around a `Read`.
 
-use std::time::Duration;
-
 use chamada::{Command, ErrorCode, Handler, Response, TeacherKey};
 
 // ANCHOR: solution
@@ -34,23 +32,19 @@ impl<H: Handler> Budget<H> {
 }
 
 impl<H: Handler> Handler for Budget<H> {
+    // Once the budget is spent, the next command gets `ERROR busy` instead
+    // of an answer; `busy` is an error that closes the connection.
     fn answer(&mut self, command: Command) -> Response {
-        self.left = self.left.saturating_sub(1);
+        if self.left == 0 {
+            let message = "this connection has used its requests; connect again to go on";
+            return Response::error(ErrorCode::Busy, message);
+        }
+        self.left -= 1;
         self.inner.answer(command)
     }
 
     fn authorize(&mut self, key: TeacherKey) -> Response {
         self.inner.authorize(key)
-    }
-
-    // Called after every response: once the budget is spent, the client
-    // gets its last answer and then this, and the connection closes.
-    fn interrupt(&mut self, quiet_for: Duration) -> Option<Response> {
-        if self.left == 0 {
-            let message = "this connection has used its requests; connect again to go on";
-            return Some(Response::error(ErrorCode::Busy, message));
-        }
-        self.inner.interrupt(quiet_for)
     }
 }
 // ANCHOR_END: solution

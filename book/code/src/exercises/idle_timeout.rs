@@ -2,41 +2,21 @@
 //!
 //! Lesson 01 serves one client at a time, so a client that connects and
 //! then says nothing holds the server's only place for as long as it likes.
-//! The fix is two lines of setup and one method: give the socket a read
-//! timeout, so the blocked read gives the request loop a word every so
-//! often, and answer that word with `ERROR timeout` once the client has
-//! been quiet for too long.
+//! The fix is a read timeout on the socket, so the blocked read gives the
+//! request loop a word every so often, and an `ERROR timeout` once the
+//! client has been quiet for too long.
 
-use std::net::TcpListener;
-use std::time::Duration;
+use std::io::Write;
+use std::net::{TcpListener, TcpStream};
+use std::time::{Duration, Instant};
 
-use chamada::{serve, Command, Handler, Response, RollCalls};
+use chamada::connection::{is_timeout, lingering_close, respond, ConnectionLog, Ending};
+use chamada::{LineReader, Response, RollCalls};
 
 // ANCHOR: solution
-/// How often a blocked read wakes up to let the handler check the idle
-/// time. Short enough that a timeout is never late by much.
+/// How often a blocked read wakes up to look at the clock. Short enough
+/// that a timeout is never late by much.
 const TICK: Duration = Duration::from_millis(50);
-
-/// One lesson 01 connection, with patience that runs out.
-struct Patient<'a> {
-    /// The server's only state, lent to this connection while it is served.
-    roll_calls: &'a mut RollCalls,
-    /// How long the client may stay silent.
-    idle_timeout: Duration,
-}
-
-impl Handler for Patient<'_> {
-    fn answer(&mut self, command: Command) -> Response {
-        self.roll_calls.answer(command)
-    }
-
-    // `serve` calls this whenever the read times out, with how long the
-    // client has been silent; a response here is sent and then the
-    // connection is closed, which frees the server for the next client.
-    fn interrupt(&mut self, quiet_for: Duration) -> Option<Response> {
-        (quiet_for >= self.idle_timeout).then(|| Response::timeout(self.idle_timeout.as_secs()))
-    }
-}
 
 /// Lesson 01's accept loop, with an idle timeout on every connection.
 /// Serves `clients` connections, one at a time, then returns (pass
@@ -55,17 +35,52 @@ pub fn serve_clients(
                 continue;
             }
         };
-        // Without a read timeout, the read inside `serve` would block
-        // until the client sends something, and `interrupt` would never run.
+        // Without a read timeout, the read would block until the client
+        // sends something, and the loop could never look at the clock.
         if let Err(error) = stream.set_read_timeout(Some(TICK.min(idle_timeout))) {
             eprintln!("cannot set a read timeout: {error}");
             continue;
         }
-        let mut patient = Patient {
-            roll_calls: &mut *roll_calls,
-            idle_timeout,
-        };
-        serve(stream, &mut patient);
+        serve(stream, roll_calls, idle_timeout);
     }
+}
+
+/// Lesson 01's `serve`, with two changes marked NEW.
+fn serve(stream: TcpStream, roll_calls: &mut RollCalls, idle_timeout: Duration) {
+    let log = ConnectionLog::opened(&stream);
+    let mut lines = LineReader::new(&stream);
+    let mut answered = 0;
+    let mut last_request = Instant::now(); // NEW: when the client last asked
+    let ending = loop {
+        let frame = match lines.read_frame() {
+            Ok(Some(frame)) => frame,
+            Ok(None) => break Ending::ClientLeft,
+            // NEW: a timed-out read is not an error, just a chance to look
+            // at the clock. Too quiet for too long: say so and hang up.
+            Err(error) if is_timeout(&error) => {
+                if last_request.elapsed() < idle_timeout {
+                    continue;
+                }
+                let timeout = Response::timeout(idle_timeout.as_secs());
+                let _ = (&stream).write_all(format!("{timeout}\n").as_bytes());
+                lingering_close(&stream);
+                break Ending::Closed(timeout);
+            }
+            Err(error) => break Ending::Failed(error),
+        };
+        let Some(response) = respond(frame, &mut |command| roll_calls.answer(command)) else {
+            continue;
+        };
+        last_request = Instant::now();
+        answered += 1;
+        if let Err(error) = (&stream).write_all(format!("{response}\n").as_bytes()) {
+            break Ending::Failed(error);
+        }
+        if response.closes_connection() {
+            lingering_close(&stream);
+            break Ending::Closed(response);
+        }
+    };
+    log.closed(answered, &ending);
 }
 // ANCHOR_END: solution

@@ -7,9 +7,9 @@
 //! may share one address, so the per-address limit must stay generous.)
 //!
 //! The limit is a counter per address, and a place that gives itself back
-//! when dropped, like lesson 03's `Admission`. The accept loop below is
+//! when dropped, like lesson 03's `Place`. The accept loop below is
 //! lesson 03's `run` cut to what this exercise needs; in the real server,
-//! the check goes right before `connections.admit`.
+//! the check goes right before `open_connections.admit`.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -17,9 +17,9 @@ use std::net::{IpAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 
-use chamada::{serve, ErrorCode, Response};
-use lesson_03_final::connection::Connection;
+use chamada::{ErrorCode, Response};
 use lesson_03_final::registry::Registry;
+use lesson_03_final::session::{self, Session};
 use lesson_03_final::{Config, Shutdown, TICK};
 
 // ANCHOR: solution
@@ -101,13 +101,13 @@ pub fn accept_loop(
         };
         match per_peer.admit(peer.ip()) {
             Some(place) => {
-                let connection = Connection {
+                let session = Session {
                     registry: registry.clone(),
                     config: Arc::clone(config),
                     shutdown: shutdown.clone(),
                     is_teacher: false,
                 };
-                spawn_connection(stream, connection, place);
+                spawn_connection(stream, session, place);
             }
             None => turn_away(stream, peer.ip(), per_peer.limit),
         }
@@ -116,12 +116,12 @@ pub fn accept_loop(
 
 /// Serves one admitted connection on its own thread; the place is freed
 /// when the thread ends.
-fn spawn_connection(stream: TcpStream, mut connection: Connection, place: PeerPlace) {
+fn spawn_connection(stream: TcpStream, mut session: Session, place: PeerPlace) {
     if stream.set_read_timeout(Some(TICK)).is_err() {
         return;
     }
     thread::spawn(move || {
-        serve(stream, &mut connection);
+        session::serve(&stream, &mut session);
         drop(place);
     });
 }

@@ -1,0 +1,509 @@
+//! Concurrency: several clients at once. A silent client must not hold up
+//! the others, two teachers' classes stay apart, and students answering
+//! while the teacher ends the roll call lose no answered presence.
+//!
+//! With `--one-at-a-time` (a server like lesson 01) the same stories are
+//! played with one client connected at a time, and the first check turns
+//! around: a second client must wait while the first is connected, and be
+//! served once it leaves.
+
+use std::collections::{BTreeSet, HashMap};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use chamada::{ClassId, Response, StudentId};
+use crossbeam_channel::{unbounded, Receiver, Sender};
+
+use super::{Category, Check, Ctx, LESSON_01, LESSON_02, PROCESSES_THREADS};
+use crate::probe::{ended, presence, started, Conn, Failure, Heard};
+
+pub fn checks(one_at_a_time: bool) -> Vec<Check> {
+    let check = |name, points, chapter, run| Check {
+        category: Category::Concurrency,
+        name,
+        points,
+        chapter,
+        run,
+    };
+    let waits = LESSON_01.at("A second client waits");
+    let never_across_io = LESSON_02.at("Why the lock is never held across I/O");
+    let one_lock = LESSON_02.at("Check and act under one lock");
+    let first = if one_at_a_time {
+        check(
+            "a second client waits while the first is connected, and is served once it leaves",
+            3,
+            waits,
+            second_client_waits,
+        )
+    } else {
+        check(
+            "two silent clients (one sent nothing, one half a line) do not hold up a third",
+            3,
+            never_across_io,
+            silent_clients,
+        )
+    };
+    vec![
+        first,
+        check("two teachers' classes stay apart", 3, PROCESSES_THREADS.at("One thread per client"), two_teachers),
+        check(
+            "students answer while the teacher ends the roll call: every PRESENCE <class> is listed, no PRESENCE 0 is",
+            4,
+            one_lock,
+            answers_during_end,
+        ),
+    ]
+}
+
+/// How long a server that could answer at once is given to show it does
+/// not: it answers in well under a millisecond.
+const NO_ANSWER_YET: Duration = Duration::from_millis(300);
+
+fn silent_clients(ctx: &Ctx) -> Result<(), Failure> {
+    let _silent = ctx.probe.connect("silent client")?;
+    let mut half = ctx.probe.connect("half-line client")?;
+    half.send_raw(b"PRESENT ana", "PRESENT ana (no newline; then silence)")?;
+    let k = ctx.class();
+    let served = (|| {
+        let mut other = ctx.probe.teacher("third client")?;
+        let expected = format!("STARTED {k} <time> (at once: the others' silence is theirs alone)");
+        other.ask(&format!("START {k}"), &expected, started(k))?;
+        let expected = format!("ENDED {k} <time> 0");
+        other.ask(&format!("END {k}"), &expected, ended(k, &[]))
+    })();
+    served.map(drop).map_err(|mut failure| {
+        failure.got += "\n(a server that serves one client at a time by design, like lesson 01, \
+                        is graded with --one-at-a-time)";
+        failure
+    })
+}
+
+fn second_client_waits(ctx: &Ctx) -> Result<(), Failure> {
+    let mut first = ctx.probe.connect("first client")?;
+    // An answer proves the server has taken the first client on.
+    first.ask("HELP", "HELP ...", |r| *r == Response::Help)?;
+    let mut second = ctx.probe.connect("second client")?;
+    second.send("HELP")?;
+    match second.hear_within(NO_ANSWER_YET) {
+        Heard::Silent => {}
+        other => {
+            let got = second.describe(other);
+            return Err(ctx.probe.fail(
+                "no answer to the second client while the first is connected",
+                format!(
+                    "{got}\n(this server serves clients at once: grade it without --one-at-a-time)"
+                ),
+            ));
+        }
+    }
+    first.ask("HELP", "HELP ... (the first client is still served)", |r| {
+        *r == Response::Help
+    })?;
+    drop(first);
+    second.expect("HELP ... (once the first client has left)", |r| {
+        *r == Response::Help
+    })?;
+    Ok(())
+}
+
+/// A client in a check with several: its own connection, held open the
+/// whole time; or, for a server that serves one client at a time, a new
+/// connection for every request, closed before anyone else's turn.
+enum Party<'p> {
+    Held(Conn<'p>),
+    InTurn { who: &'static str },
+}
+
+impl<'p> Party<'p> {
+    fn join(ctx: &'p Ctx, who: &'static str) -> Result<Party<'p>, Failure> {
+        if ctx.one_at_a_time {
+            Ok(Party::InTurn { who })
+        } else {
+            Ok(Party::Held(ctx.probe.teacher(who)?))
+        }
+    }
+
+    fn ask(
+        &mut self,
+        ctx: &Ctx,
+        request: &str,
+        expected: &str,
+        ok: impl FnOnce(&Response) -> bool,
+    ) -> Result<Response, Failure> {
+        match self {
+            Party::Held(conn) => conn.ask(request, expected, ok),
+            Party::InTurn { who } => ctx.probe.teacher(who)?.ask(request, expected, ok),
+        }
+    }
+}
+
+/// The students a response lists, as a set: this category checks who is
+/// listed, the order category checks in which order.
+fn listed(response: &Response) -> BTreeSet<String> {
+    match response {
+        Response::Status { students, .. } | Response::Ended { students, .. } => {
+            students.iter().map(|s| s.as_str().to_owned()).collect()
+        }
+        _ => BTreeSet::new(),
+    }
+}
+
+fn lists_exactly<'a>(
+    class: ClassId,
+    ended_line: bool,
+    who: &'a [&'a str],
+) -> impl FnOnce(&Response) -> bool + 'a {
+    move |r| {
+        let right_kind = match r {
+            Response::Ended { class: c, .. } => ended_line && *c == class,
+            Response::Status { class: c, .. } => !ended_line && *c == class,
+            _ => false,
+        };
+        right_kind && listed(r) == who.iter().map(|s| s.to_string()).collect()
+    }
+}
+
+fn two_teachers(ctx: &Ctx) -> Result<(), Failure> {
+    let (x, y) = (ctx.class(), ctx.class());
+    let mut teacher_x = Party::join(ctx, "teacher 1")?;
+    let mut teacher_y = Party::join(ctx, "teacher 2")?;
+    let mut students = [
+        Party::join(ctx, "student 1")?,
+        Party::join(ctx, "student 2")?,
+    ];
+    teacher_x.ask(
+        ctx,
+        &format!("START {x}"),
+        &format!("STARTED {x} <time>"),
+        started(x),
+    )?;
+    teacher_y.ask(
+        ctx,
+        &format!("START {y}"),
+        &format!("STARTED {y} <time>"),
+        started(y),
+    )?;
+    let answers = [(0, "ana", x), (1, "bia", y), (0, "caio", y), (1, "duda", x)];
+    for (student, id, class) in answers {
+        let expected = format!("PRESENCE {class} <time>");
+        students[student].ask(
+            ctx,
+            &format!("PRESENT {id} {class}"),
+            &expected,
+            presence(class),
+        )?;
+    }
+    let expected = format!("STATUS {y} <time> 2 bia caio (in any order)");
+    teacher_y.ask(
+        ctx,
+        &format!("STATUS {y}"),
+        &expected,
+        lists_exactly(y, false, &["bia", "caio"]),
+    )?;
+    let expected = format!("ENDED {x} <time> 2 ana duda (in any order)");
+    teacher_x.ask(
+        ctx,
+        &format!("END {x}"),
+        &expected,
+        lists_exactly(x, true, &["ana", "duda"]),
+    )?;
+    let expected = format!("ENDED {y} <time> 2 bia caio (in any order; ending {x} left {y} alone)");
+    teacher_y.ask(
+        ctx,
+        &format!("END {y}"),
+        &expected,
+        lists_exactly(y, true, &["bia", "caio"]),
+    )?;
+    Ok(())
+}
+
+/// Clients answering at once in [`answers_during_end`], and how many
+/// students each answers for: 400 students in all, well under any
+/// sensible class-size limit.
+const STUDENT_CLIENTS: usize = 8;
+const ANSWERS_EACH: usize = 50;
+const STUDENTS: usize = STUDENT_CLIENTS * ANSWERS_EACH;
+
+/// What one student was told.
+struct Answer {
+    student: String,
+    /// `Some` for `PRESENCE <class>`, `None` for `PRESENCE 0`.
+    recorded: bool,
+    /// When the response arrived.
+    heard_at: Instant,
+}
+
+/// What the teacher saw: the `STATUS` in the middle, sent at `status_at`,
+/// and the `ENDED`.
+struct TeacherView {
+    status: Response,
+    status_at: Instant,
+    ended: Response,
+}
+
+fn student_id(client: usize, n: usize) -> String {
+    format!("c{client}s{n}")
+}
+
+/// One client answering for its students, one request at a time, telling
+/// `progress` after each answer.
+fn answer_for(
+    ctx: &Ctx,
+    class: ClassId,
+    client: usize,
+    conn: Option<Conn<'_>>,
+    progress: &Sender<()>,
+) -> Result<Vec<Answer>, Failure> {
+    let mut conn = match conn {
+        Some(conn) => conn,
+        None => ctx.probe.connect(&format!("client {client}"))?,
+    };
+    let mut answers = Vec::with_capacity(ANSWERS_EACH);
+    for n in 0..ANSWERS_EACH {
+        let student = student_id(client, n);
+        let expected = format!("PRESENCE {class} <time>, or PRESENCE 0 <time> once it has ended");
+        let response = conn.ask(&format!("PRESENT {student} {class}"), &expected, |r| {
+            matches!(r, Response::Presence { class: c, .. } if c.is_none() || *c == Some(class))
+        })?;
+        let recorded = matches!(response, Response::Presence { class: Some(_), .. });
+        answers.push(Answer {
+            student,
+            recorded,
+            heard_at: Instant::now(),
+        });
+        let _ = progress.send(());
+    }
+    Ok(answers)
+}
+
+/// Waits until `count` more answers have arrived. False if the run's
+/// timeout passes without one: the students are stuck, and the teacher
+/// goes on without them.
+fn wait_for_answers(ctx: &Ctx, progress: &Receiver<()>, count: usize) -> bool {
+    (0..count).all(|_| progress.recv_timeout(ctx.probe.timeout).is_ok())
+}
+
+/// The teacher's `STATUS`, and when it was sent.
+fn ask_status(
+    ctx: &Ctx,
+    class: ClassId,
+    teacher: &mut Party<'_>,
+) -> Result<(Response, Instant), Failure> {
+    let sent_at = Instant::now();
+    let expected = format!("STATUS {class} <time> <count> <students>");
+    let any_status = |r: &Response| matches!(r, Response::Status { class: c, .. } if *c == class);
+    let status = teacher.ask(ctx, &format!("STATUS {class}"), &expected, any_status)?;
+    Ok((status, sent_at))
+}
+
+/// The teacher's `END`.
+fn ask_end(ctx: &Ctx, class: ClassId, teacher: &mut Party<'_>) -> Result<Response, Failure> {
+    let expected = format!("ENDED {class} <time> <count> <students>");
+    let any_ended = |r: &Response| matches!(r, Response::Ended { class: c, .. } if *c == class);
+    teacher.ask(ctx, &format!("END {class}"), &expected, any_ended)
+}
+
+fn answers_during_end(ctx: &Ctx) -> Result<(), Failure> {
+    let k = ctx.class();
+    let mut teacher = Party::join(ctx, "teacher")?;
+    teacher.ask(
+        ctx,
+        &format!("START {k}"),
+        &format!("STARTED {k} <time>"),
+        started(k),
+    )?;
+    let (view, answers) = if ctx.one_at_a_time {
+        in_turn(ctx, k, &mut teacher)?
+    } else {
+        at_once(ctx, k, &mut teacher)?
+    };
+    verdict(k, ctx.one_at_a_time, &view, &answers)
+}
+
+/// Every student client answering at once, each on its own thread, while
+/// the teacher sends `STATUS` after a quarter of the answers and `END`
+/// after half.
+fn at_once(
+    ctx: &Ctx,
+    class: ClassId,
+    teacher: &mut Party<'_>,
+) -> Result<(TeacherView, Vec<Answer>), Failure> {
+    // Connected before any thread starts, so they all answer together.
+    let mut conns = Vec::new();
+    for client in 0..STUDENT_CLIENTS {
+        conns.push(ctx.probe.connect(&format!("client {client}"))?);
+    }
+    let (progress, heard) = unbounded();
+    thread::scope(|scope| {
+        let students: Vec<_> = conns
+            .into_iter()
+            .enumerate()
+            .map(|(client, conn)| {
+                let progress = progress.clone();
+                scope.spawn(move || answer_for(ctx, class, client, Some(conn), &progress))
+            })
+            .collect();
+        let view = (|| {
+            let moving = wait_for_answers(ctx, &heard, STUDENTS / 4);
+            let (status, status_at) = ask_status(ctx, class, teacher)?;
+            if moving {
+                wait_for_answers(ctx, &heard, STUDENTS / 4);
+            }
+            let ended = ask_end(ctx, class, teacher)?;
+            Ok(TeacherView {
+                status,
+                status_at,
+                ended,
+            })
+        })();
+        let mut answers = Vec::new();
+        for student in students {
+            match student.join() {
+                Ok(Ok(some)) => answers.extend(some),
+                Ok(Err(failure)) => return Err(failure),
+                Err(_) => {
+                    return Err(ctx
+                        .probe
+                        .fail("", "a thread of check panicked (a bug in check)"))
+                }
+            }
+        }
+        Ok((view?, answers))
+    })
+}
+
+/// The same story with one client at a time: a quarter of the clients
+/// answer, the teacher asks `STATUS`, another quarter, the teacher ends the
+/// roll call, and the other half answer (and must be refused).
+fn in_turn(
+    ctx: &Ctx,
+    class: ClassId,
+    teacher: &mut Party<'_>,
+) -> Result<(TeacherView, Vec<Answer>), Failure> {
+    let (progress, _) = unbounded();
+    let mut answers = Vec::new();
+    let mut status = None;
+    let mut ended = None;
+    for client in 0..STUDENT_CLIENTS {
+        if client == STUDENT_CLIENTS / 4 {
+            status = Some(ask_status(ctx, class, teacher)?);
+        }
+        if client == STUDENT_CLIENTS / 2 {
+            ended = Some(ask_end(ctx, class, teacher)?);
+        }
+        answers.extend(answer_for(ctx, class, client, None, &progress)?);
+    }
+    let (Some((status, status_at)), Some(ended)) = (status, ended) else {
+        unreachable!("STUDENT_CLIENTS is at least 2")
+    };
+    Ok((
+        TeacherView {
+            status,
+            status_at,
+            ended,
+        },
+        answers,
+    ))
+}
+
+/// Judges the teacher's lists against what every student was told.
+fn verdict(
+    class: ClassId,
+    one_at_a_time: bool,
+    view: &TeacherView,
+    answers: &[Answer],
+) -> Result<(), Failure> {
+    let by_id: HashMap<&str, &Answer> = answers.iter().map(|a| (a.student.as_str(), a)).collect();
+    let recorded = answers.iter().filter(|a| a.recorded).count();
+    let how = if one_at_a_time {
+        "one client at a time"
+    } else {
+        "at once"
+    };
+    let summary = format!(
+        "teacher> START {class}\n\
+         {STUDENT_CLIENTS} clients, {how}, each PRESENT c<client>s<n> {class} for {ANSWERS_EACH} students, \
+         one request at a time ({STUDENTS} students in all)\n\
+         teacher> STATUS {class}, after about a quarter of the answers\n\
+         teacher> END {class}, after about half"
+    );
+    let told = format!(
+        "\n({recorded} students were told PRESENCE {class} <time>, {} PRESENCE 0 <time>)",
+        answers.len() - recorded
+    );
+    let fail = |expected: &str, got: String| Failure {
+        sent: summary.clone(),
+        expected: expected.to_owned(),
+        got: got + &told,
+    };
+    for (name, response) in [("STATUS", &view.status), ("ENDED", &view.ended)] {
+        let list = students_of(response);
+        let mut seen = BTreeSet::new();
+        for student in list {
+            let id = student.as_str();
+            if !seen.insert(id) {
+                return Err(fail(
+                    &format!("{name} lists each student once"),
+                    format!("{name} lists {id} twice"),
+                ));
+            }
+            match by_id.get(id) {
+                None => {
+                    return Err(fail(
+                        &format!("{name} lists only students who answered"),
+                        format!("{name} lists {id}, who never answered"),
+                    ))
+                }
+                Some(answer) if !answer.recorded => {
+                    return Err(fail(
+                        &format!("nobody told PRESENCE 0 is listed by {name}"),
+                        format!("{id} was told PRESENCE 0, but {name} lists them"),
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    let ended: BTreeSet<&str> = students_of(&view.ended)
+        .iter()
+        .map(StudentId::as_str)
+        .collect();
+    let lost: Vec<&str> = answers
+        .iter()
+        .filter(|a| a.recorded && !ended.contains(a.student.as_str()))
+        .map(|a| a.student.as_str())
+        .collect();
+    if let Some(first) = lost.first() {
+        return Err(fail(
+            &format!("ENDED lists every student who was told PRESENCE {class} <time>"),
+            format!(
+                "{first} was told PRESENCE {class} <time>, but ENDED does not list them ({} such students lost)",
+                lost.len()
+            ),
+        ));
+    }
+    let in_status: BTreeSet<&str> = students_of(&view.status)
+        .iter()
+        .map(StudentId::as_str)
+        .collect();
+    let missing = answers.iter().find(|a| {
+        a.recorded && a.heard_at < view.status_at && !in_status.contains(a.student.as_str())
+    });
+    if let Some(answer) = missing {
+        return Err(fail(
+            &format!("STATUS lists every student told PRESENCE {class} before it was asked"),
+            format!(
+                "{} was told PRESENCE {class} before the STATUS, but STATUS does not list them",
+                answer.student
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn students_of(response: &Response) -> &[StudentId] {
+    match response {
+        Response::Status { students, .. } | Response::Ended { students, .. } => students,
+        _ => &[],
+    }
+}

@@ -1,0 +1,161 @@
+//! The checks, grouped in categories, each worth some points and each
+//! pointing at the chapter of the book that explains what it tests.
+
+mod bad_input;
+mod concurrency;
+mod framing;
+mod order;
+mod requests;
+
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use chamada::ClassId;
+use serde::Serialize;
+
+use crate::probe::{Failure, Probe};
+
+/// The groups a score is split into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Category {
+    /// Every request, answered as PROTOCOL.md says.
+    #[serde(rename = "requests and responses")]
+    Requests,
+    /// Bad requests and the limits of identifiers.
+    #[serde(rename = "bad input and limits")]
+    BadInput,
+    /// Lines out of a byte stream.
+    #[serde(rename = "framing")]
+    Framing,
+    /// Several clients at once.
+    #[serde(rename = "concurrency")]
+    Concurrency,
+    /// Lists in answer order.
+    #[serde(rename = "order")]
+    Order,
+}
+
+impl Category {
+    /// Every category, in report order.
+    pub const ALL: [Category; 5] = [
+        Category::Requests,
+        Category::BadInput,
+        Category::Framing,
+        Category::Concurrency,
+        Category::Order,
+    ];
+
+    /// The category's name, as reports print it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Requests => "requests and responses",
+            Category::BadInput => "bad input and limits",
+            Category::Framing => "framing",
+            Category::Concurrency => "concurrency",
+            Category::Order => "order",
+        }
+    }
+}
+
+/// A chapter of the book (`book/src/<file>`), and the section to read.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Chapter {
+    /// The chapter's title.
+    pub title: &'static str,
+    /// Its file.
+    pub file: &'static str,
+    /// The section that explains the check, if one does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<&'static str>,
+}
+
+impl Chapter {
+    const fn new(title: &'static str, file: &'static str) -> Chapter {
+        Chapter {
+            title,
+            file,
+            section: None,
+        }
+    }
+
+    const fn at(self, section: &'static str) -> Chapter {
+        Chapter {
+            section: Some(section),
+            ..self
+        }
+    }
+}
+
+// The chapters the checks point to.
+const PROTOCOL: Chapter = Chapter::new("The protocol", "book/src/protocol.md");
+const FRAMING: Chapter = Chapter::new("Framing", "book/src/framing.md");
+const LESSON_01: Chapter = Chapter::new("Lesson 01: blocking", "book/src/lesson-01.md");
+const LESSON_02: Chapter = Chapter::new("Lesson 02: threads", "book/src/lesson-02.md");
+const PROCESSES_THREADS: Chapter =
+    Chapter::new("Processes and threads", "book/src/processes-threads.md");
+
+/// One check: what it is worth and how to run it.
+pub struct Check {
+    /// Where its points count.
+    pub category: Category,
+    /// What it checks, as a sentence a student understands.
+    pub name: &'static str,
+    /// What passing it is worth.
+    pub points: u32,
+    /// Where the book explains the idea.
+    pub chapter: Chapter,
+    /// The check itself.
+    pub run: fn(&Ctx) -> Result<(), Failure>,
+}
+
+/// What a check runs with.
+pub struct Ctx {
+    /// The connections to the server under test.
+    pub probe: Probe,
+    /// The server serves one client at a time (like lesson 01).
+    pub one_at_a_time: bool,
+    /// The next class number to hand out.
+    next_class: AtomicU32,
+}
+
+/// How many class numbers one run may use. Each check uses a few.
+const CLASSES_PER_RUN: u32 = 1000;
+
+impl Ctx {
+    /// A context for a run against `probe`'s server. Class numbers start at
+    /// a random point between 3,000,000,000 and the largest class, so two
+    /// runs (or a real class) are unlikely to meet.
+    pub fn new(probe: Probe, one_at_a_time: bool) -> Ctx {
+        let span = u32::MAX - 3_000_000_000 - CLASSES_PER_RUN;
+        let random = RandomState::new().hash_one(std::process::id());
+        let first = 3_000_000_000 + (random % u64::from(span)) as u32;
+        Ctx {
+            probe,
+            one_at_a_time,
+            next_class: AtomicU32::new(first),
+        }
+    }
+
+    /// A class number no other check of this run uses.
+    pub fn class(&self) -> ClassId {
+        let number = self.next_class.fetch_add(1, Ordering::SeqCst);
+        ClassId::new(number).expect("class numbers start far above 0")
+    }
+
+    /// The next class number, without using it.
+    pub fn peek_class(&self) -> u32 {
+        self.next_class.load(Ordering::SeqCst)
+    }
+}
+
+/// Every check, in the order they run. With `one_at_a_time`, the
+/// concurrency checks expect a second client to wait for the first.
+pub fn all(one_at_a_time: bool, with_key: bool) -> Vec<Check> {
+    let mut checks = requests::checks();
+    checks.extend(bad_input::checks(with_key));
+    checks.extend(framing::checks());
+    checks.extend(concurrency::checks(one_at_a_time));
+    checks.extend(order::checks());
+    checks
+}

@@ -1,0 +1,187 @@
+//! Requests and responses: every request of PROTOCOL.md, one client, one
+//! request at a time.
+
+use chamada::{ErrorCode, Response};
+
+use super::{Category, Check, Ctx, PROTOCOL};
+use crate::probe::{ended, presence, refused, Failure};
+
+pub fn checks() -> Vec<Check> {
+    let check = |name, points, run| Check {
+        category: Category::Requests,
+        name,
+        points,
+        chapter: PROTOCOL,
+        run,
+    };
+    vec![
+        check("HELP gets a HELP line", 1, help),
+        check("START opens a roll call: STARTED <class> <time>", 2, start),
+        check(
+            "PRESENT in an open roll call: PRESENCE <class> <time>",
+            2,
+            present,
+        ),
+        check(
+            "PRESENT in a class with no open roll call: PRESENCE 0 <time>",
+            2,
+            present_refused,
+        ),
+        check(
+            "STATUS lists who answered and leaves the roll call open",
+            2,
+            status_keeps_open,
+        ),
+        check(
+            "END lists who answered, closes the roll call and forgets it",
+            2,
+            end_closes,
+        ),
+        check(
+            "a repeated answer is recorded once, with its first time",
+            2,
+            repeated_answer,
+        ),
+        check(
+            "START of an open class: ERROR already-open, the list kept",
+            2,
+            start_twice,
+        ),
+        check("a START after END begins an empty list", 1, start_again),
+        check(
+            "verbs in any case, spaces and tabs between words, leading zeros",
+            1,
+            lenient_syntax,
+        ),
+        check("AUTH gets AUTHORIZED", 1, auth),
+        check("QUIT gets BYE, then the server hangs up", 1, quit),
+    ]
+}
+
+fn help(ctx: &Ctx) -> Result<(), Failure> {
+    let mut conn = ctx.probe.connect("")?;
+    conn.ask("HELP", "HELP <the list of requests>", |r| {
+        *r == Response::Help
+    })?;
+    Ok(())
+}
+
+fn start(ctx: &Ctx) -> Result<(), Failure> {
+    let k = ctx.class();
+    let mut conn = ctx.probe.teacher("")?;
+    conn.start(k)?;
+    conn.end(k, &[])?;
+    Ok(())
+}
+
+fn present(ctx: &Ctx) -> Result<(), Failure> {
+    let k = ctx.class();
+    let mut conn = ctx.probe.teacher("")?;
+    conn.start(k)?;
+    conn.present("ana", k)?;
+    conn.end(k, &["ana"])?;
+    Ok(())
+}
+
+fn present_refused(ctx: &Ctx) -> Result<(), Failure> {
+    let k = ctx.class();
+    let mut conn = ctx.probe.connect("")?;
+    conn.ask(&format!("PRESENT ana {k}"), "PRESENCE 0 <time>", refused)?;
+    Ok(())
+}
+
+fn status_keeps_open(ctx: &Ctx) -> Result<(), Failure> {
+    let k = ctx.class();
+    let mut conn = ctx.probe.teacher("")?;
+    conn.start(k)?;
+    conn.status(k, &[])?;
+    conn.present("ana", k)?;
+    conn.status(k, &["ana"])?;
+    conn.present("bia", k)?;
+    conn.end(k, &["ana", "bia"])?;
+    Ok(())
+}
+
+fn end_closes(ctx: &Ctx) -> Result<(), Failure> {
+    let k = ctx.class();
+    let mut conn = ctx.probe.teacher("")?;
+    conn.start(k)?;
+    conn.present("ana", k)?;
+    conn.end(k, &["ana"])?;
+    conn.refuse(&format!("STATUS {k}"), ErrorCode::NotOpen)?;
+    conn.ask(&format!("PRESENT bia {k}"), "PRESENCE 0 <time>", refused)?;
+    conn.refuse(&format!("END {k}"), ErrorCode::NotOpen)?;
+    Ok(())
+}
+
+fn repeated_answer(ctx: &Ctx) -> Result<(), Failure> {
+    let k = ctx.class();
+    let mut conn = ctx.probe.teacher("")?;
+    conn.start(k)?;
+    let first = conn.present("ana", k)?;
+    let expected = format!("the same line again: {first}");
+    conn.ask(&format!("PRESENT ana {k}"), &expected, |r| *r == first)?;
+    conn.status(k, &["ana"])?;
+    conn.end(k, &["ana"])?;
+    Ok(())
+}
+
+fn start_twice(ctx: &Ctx) -> Result<(), Failure> {
+    let k = ctx.class();
+    let mut conn = ctx.probe.teacher("")?;
+    conn.start(k)?;
+    conn.present("ana", k)?;
+    conn.refuse(&format!("START {k}"), ErrorCode::AlreadyOpen)?;
+    conn.status(k, &["ana"])?;
+    conn.end(k, &["ana"])?;
+    Ok(())
+}
+
+fn start_again(ctx: &Ctx) -> Result<(), Failure> {
+    let k = ctx.class();
+    let mut conn = ctx.probe.teacher("")?;
+    conn.start(k)?;
+    conn.present("ana", k)?;
+    conn.end(k, &["ana"])?;
+    conn.start(k)?;
+    conn.end(k, &[])?;
+    Ok(())
+}
+
+fn lenient_syntax(ctx: &Ctx) -> Result<(), Failure> {
+    let k = ctx.class();
+    let mut conn = ctx.probe.teacher("")?;
+    // The response writes the class in its canonical form, without zeros.
+    let canonical = |line: &Response| line.to_string().starts_with(&format!("STARTED {k} "));
+    conn.ask(
+        &format!("start 000{k}"),
+        &format!("STARTED {k} <time>"),
+        canonical,
+    )?;
+    let expected = format!("PRESENCE {k} <time>");
+    conn.ask(
+        &format!("  Present \t ana\t\t{k}  "),
+        &expected,
+        presence(k),
+    )?;
+    let expected = format!("ENDED {k} <time> 1 ana");
+    conn.ask(&format!("eNd {k}"), &expected, ended(k, &["ana"]))?;
+    Ok(())
+}
+
+fn auth(ctx: &Ctx) -> Result<(), Failure> {
+    // With a key, every teacher connection has already sent it (and failed
+    // the check if it was refused); without one, any key is accepted.
+    let mut conn = ctx.probe.teacher("")?;
+    if ctx.probe.key.is_none() {
+        let expected = "AUTHORIZED (a server without a teacher key accepts any)";
+        conn.ask("AUTH any-key", expected, |r| *r == Response::Authorized)?;
+    }
+    Ok(())
+}
+
+fn quit(ctx: &Ctx) -> Result<(), Failure> {
+    let mut conn = ctx.probe.connect("")?;
+    conn.ask("QUIT", "BYE", |r| *r == Response::Bye)?;
+    conn.expect_closed("the server closes the connection after BYE")
+}
