@@ -130,6 +130,30 @@ fn a_client_that_asks_before_reading_is_told_busy_and_closed_without_a_reset() {
     });
 }
 
+/// How many turned-away clients may wait at once for their lingering
+/// close: lesson 03's `CLOSER_QUEUE`, which the event loop shares.
+const TURNED_AWAY_LINGERING: usize = 64;
+
+#[test]
+fn past_a_cap_on_turned_away_clients_lingering_at_once_the_rest_are_closed_at_once() {
+    for_each_guarded_lesson(|lesson| {
+        let server = Server::start_with(lesson, &["--max-connections", "1"], &[]);
+        let _holder = served(&server);
+        // Each stays connected, so its lingering close lasts its full
+        // half second; twice the cap come well within that.
+        let crowd: Vec<Raw> = (0..2 * TURNED_AWAY_LINGERING)
+            .map(|_| {
+                let mut raw = server.connect();
+                let busy = raw.line();
+                assert!(is_error(&busy, ErrorCode::Busy), "{busy}");
+                raw
+            })
+            .collect();
+        server.wait_for("closed at once: too many clients turned away at the same time");
+        drop(crowd);
+    });
+}
+
 #[cfg(unix)]
 #[test]
 fn under_a_low_open_file_limit_the_clients_past_what_it_holds_are_told_busy() {

@@ -35,7 +35,7 @@ const OUTPUT_LIMIT: usize = 64 * 1024;
 
 /// After its last response, how long the server reads and discards what
 /// the client still sends before closing (see [`Stage::Lingering`]), and
-/// how many bytes at most: the numbers of `chamada::connection::hang_up`.
+/// how many bytes at most: the numbers of `chamada::connection::lingering_close`.
 const LINGER: Duration = Duration::from_millis(500);
 const DRAIN_LIMIT: usize = 64 * 1024;
 
@@ -83,7 +83,7 @@ enum Stage {
     /// All sent and our side shut: reading and discarding whatever the
     /// client still sends until it closes too, or until `until`. Closing a
     /// socket with unread input sends a reset, which can make the client
-    /// lose our last line (see `chamada::connection::hang_up`).
+    /// lose our last line (see `chamada::connection::lingering_close`).
     Lingering { until: Instant, drained: usize },
 }
 // ANCHOR_END: connection
