@@ -1,6 +1,7 @@
 //! # `check`, the grader, against real servers
 //!
-//! - every lesson gets full marks (lesson 01 graded with `--one-at-a-time`);
+//! - every lesson, the bonus event loop too, gets full marks (lesson 01
+//!   graded with `--one-at-a-time`);
 //! - every bug server fails, in exactly the categories its bug belongs to:
 //!   that is the proof that the grader bites;
 //! - the bug servers' shared parts, put together correctly (which is what
@@ -67,6 +68,11 @@ fn lesson_02_gets_full_marks() {
 #[test]
 fn lesson_03_gets_full_marks() {
     assert_full_marks("lesson-03-final", &[]);
+}
+
+#[test]
+fn the_bonus_event_loop_gets_full_marks() {
+    assert_full_marks("lesson-bonus-event-loop", &[]);
 }
 
 /// Runs `check` against a bug server and asserts it fails in exactly

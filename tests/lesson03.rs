@@ -4,10 +4,12 @@
 //! implements"): a connection limit (`busy`), an idle timeout (`timeout`),
 //! a write timeout for clients that stop reading, a teacher key
 //! (`forbidden`), and a graceful shutdown (`shutdown`) that loses no
-//! recorded presence. Each test starts `lesson-03-final` with the options it
-//! needs and talks to it over loopback, waiting on events (a response, a log
-//! line, the process exiting) rather than on fixed sleeps, except where the
-//! passing of time is itself what is tested.
+//! recorded presence. The bonus event loop promises the same with the same
+//! options, so every test runs against each of [`GUARDED_LESSONS`] in turn.
+//! Each starts the server with the options it needs and talks to it over
+//! loopback, waiting on events (a response, a log line, the process
+//! exiting) rather than on fixed sleeps, except where the passing of time
+//! is itself what is tested.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -19,9 +21,16 @@ use std::time::{Duration, Instant};
 use chamada::ErrorCode;
 use harness::flood::Flooder;
 use harness::shutdown::{self, check_told_of_shutdown, Stopped, NOTICE_GRACE};
-use harness::{is_error, response, run_client_with, Raw, Server, WAIT};
+use harness::{is_error, response, run_client_with, Raw, Server, GUARDED_LESSONS, WAIT};
 
-const LESSON: &str = "lesson-03-final";
+/// Runs `check` against each lesson that has these protections, in turn.
+fn for_each_guarded_lesson(check: impl Fn(&str)) {
+    for lesson in GUARDED_LESSONS {
+        // Shown only when a test fails: which lesson the failure belongs to.
+        println!("--- checking {lesson}");
+        check(lesson);
+    }
+}
 
 /// A fresh connection that has been served once, so it is known to hold
 /// one of the server's places (and not to be waiting in the backlog).
@@ -68,75 +77,105 @@ fn leave(server: &Server, mut raw: Raw) {
 
 #[test]
 fn the_client_over_the_limit_is_told_busy_and_the_others_carry_on() {
-    let server = Server::start_with(LESSON, &["--max-connections", "4"], &[]);
-    let mut open: Vec<Raw> = (0..4).map(|_| served(&server)).collect();
+    for_each_guarded_lesson(|lesson| {
+        let server = Server::start_with(lesson, &["--max-connections", "4"], &[]);
+        let mut open: Vec<Raw> = (0..4).map(|_| served(&server)).collect();
 
-    // The fifth is told why, and hung up on. It sends nothing first: a
-    // request the server never reads would turn its hang-up into a reset.
-    let mut fifth = server.connect();
-    let busy = fifth.line();
-    assert!(is_error(&busy, ErrorCode::Busy), "{busy}");
-    assert!(busy.starts_with("ERROR busy "), "{busy}");
-    assert!(fifth.is_closed(), "the server hangs up after ERROR busy");
-    server.wait_for("turned away: already 4 connections");
+        // The fifth is told why, and hung up on. It sends nothing first: a
+        // request the server never reads would turn its hang-up into a reset.
+        let mut fifth = server.connect();
+        let busy = fifth.line();
+        assert!(is_error(&busy, ErrorCode::Busy), "{busy}");
+        assert!(busy.starts_with("ERROR busy "), "{busy}");
+        assert!(fifth.is_closed(), "the server hangs up after ERROR busy");
+        server.wait_for("turned away: already 4 connections");
 
-    for raw in &mut open {
-        assert!(raw.ask("HELP").starts_with("HELP "), "the four still work");
-    }
+        for raw in &mut open {
+            assert!(raw.ask("HELP").starts_with("HELP "), "the four still work");
+        }
 
-    // Once a client has gone, its place is free again.
-    let leaving = open.pop().unwrap();
-    leave(&server, leaving);
-    open.push(admitted(&server));
+        // Once a client has gone, its place is free again.
+        let leaving = open.pop().unwrap();
+        leave(&server, leaving);
+        open.push(admitted(&server));
 
-    // ...and the server is full again.
-    let mut sixth = server.connect();
-    assert!(is_error(&sixth.line(), ErrorCode::Busy));
-    assert!(sixth.is_closed());
+        // ...and the server is full again.
+        let mut sixth = server.connect();
+        assert!(is_error(&sixth.line(), ErrorCode::Busy));
+        assert!(sixth.is_closed());
+    });
 }
 
 #[test]
 fn a_client_that_asks_before_reading_is_told_busy_and_closed_without_a_reset() {
-    let server = Server::start_with(LESSON, &["--max-connections", "1"], &[]);
-    let _holder = served(&server);
-    for _ in 0..3 {
-        // Like the student client: the request goes out before any read.
-        let mut eager = server.connect();
-        eager.send("PRESENT s1 1\n");
-        let busy = eager.line();
-        assert!(is_error(&busy, ErrorCode::Busy), "{busy}");
-        // The server read our request before closing, so the connection
-        // ends normally. A reset would lose the line on Windows.
-        let mut rest = [0; 64];
-        assert_eq!(
-            eager.read_some(&mut rest),
-            Some(0),
-            "reset, not a normal end"
-        );
-        eager.close();
-    }
+    for_each_guarded_lesson(|lesson| {
+        let server = Server::start_with(lesson, &["--max-connections", "1"], &[]);
+        let _holder = served(&server);
+        for _ in 0..3 {
+            // Like the student client: the request goes out before any read.
+            let mut eager = server.connect();
+            eager.send("PRESENT s1 1\n");
+            let busy = eager.line();
+            assert!(is_error(&busy, ErrorCode::Busy), "{busy}");
+            // The server read our request before closing, so the connection
+            // ends normally. A reset would lose the line on Windows.
+            let mut rest = [0; 64];
+            assert_eq!(
+                eager.read_some(&mut rest),
+                Some(0),
+                "reset, not a normal end"
+            );
+            eager.close();
+        }
+    });
+}
+
+/// How many turned-away clients may wait at once for their lingering
+/// close: lesson 03's `CLOSER_QUEUE`, which the event loop shares.
+const TURNED_AWAY_LINGERING: usize = 64;
+
+#[test]
+fn past_a_cap_on_turned_away_clients_lingering_at_once_the_rest_are_closed_at_once() {
+    for_each_guarded_lesson(|lesson| {
+        let server = Server::start_with(lesson, &["--max-connections", "1"], &[]);
+        let _holder = served(&server);
+        // Each stays connected, so its lingering close lasts its full
+        // half second; twice the cap come well within that.
+        let crowd: Vec<Raw> = (0..2 * TURNED_AWAY_LINGERING)
+            .map(|_| {
+                let mut raw = server.connect();
+                let busy = raw.line();
+                assert!(is_error(&busy, ErrorCode::Busy), "{busy}");
+                raw
+            })
+            .collect();
+        server.wait_for("closed at once: too many clients turned away at the same time");
+        drop(crowd);
+    });
 }
 
 #[cfg(unix)]
 #[test]
 fn under_a_low_open_file_limit_the_clients_past_what_it_holds_are_told_busy() {
-    // 100 descriptors, minus the server's spare ones, leaves 20 connections.
-    let server = Server::start_with_file_limit(LESSON, 100, &[]);
-    let notice = server.wait_for("serving at most");
-    let room: usize = notice
-        .split("serving at most ")
-        .nth(1)
-        .and_then(|rest| rest.split(',').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no number in {notice:?}"));
-    assert!((1..100).contains(&room), "{notice}");
-    let held: Vec<Raw> = (0..room).map(|_| served(&server)).collect();
-    for _ in 0..5 {
-        let mut late = server.connect();
-        let busy = late.line();
-        assert!(is_error(&busy, ErrorCode::Busy), "{busy}");
-    }
-    drop(held);
+    for_each_guarded_lesson(|lesson| {
+        // 100 descriptors, minus the server's spare ones, leaves 20 connections.
+        let server = Server::start_with_file_limit(lesson, 100, &[]);
+        let notice = server.wait_for("serving at most");
+        let room: usize = notice
+            .split("serving at most ")
+            .nth(1)
+            .and_then(|rest| rest.split(',').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no number in {notice:?}"));
+        assert!((1..100).contains(&room), "{notice}");
+        let held: Vec<Raw> = (0..room).map(|_| served(&server)).collect();
+        for _ in 0..5 {
+            let mut late = server.connect();
+            let busy = late.line();
+            assert!(is_error(&busy, ErrorCode::Busy), "{busy}");
+        }
+        drop(held);
+    });
 }
 
 // ---------------------------------------------------------------------------
@@ -144,67 +183,71 @@ fn under_a_low_open_file_limit_the_clients_past_what_it_holds_are_told_busy() {
 
 #[test]
 fn a_silent_client_times_out_and_a_talkative_one_does_not() {
-    let server = Server::start_with(LESSON, &["--idle-timeout", "1"], &[]);
-    let addr = server.addr();
-    // The talkative client runs alongside, on a thread of its own.
-    let talkative = thread::spawn(move || {
-        let mut raw = Raw::connect(addr);
-        // Here the passing of time is what is tested: a request every
-        // 300 ms for 1.5 s, each well inside the 1 s idle timeout.
-        for _ in 0..5 {
-            let answer = raw.ask("HELP");
-            assert!(
-                answer.starts_with("HELP "),
-                "timed out while talking: {answer}"
-            );
-            thread::sleep(Duration::from_millis(300));
-        }
-        assert!(raw.ask("HELP").starts_with("HELP "));
+    for_each_guarded_lesson(|lesson| {
+        let server = Server::start_with(lesson, &["--idle-timeout", "1"], &[]);
+        let addr = server.addr();
+        // The talkative client runs alongside, on a thread of its own.
+        let talkative = thread::spawn(move || {
+            let mut raw = Raw::connect(addr);
+            // Here the passing of time is what is tested: a request every
+            // 300 ms for 1.5 s, each well inside the 1 s idle timeout.
+            for _ in 0..5 {
+                let answer = raw.ask("HELP");
+                assert!(
+                    answer.starts_with("HELP "),
+                    "timed out while talking: {answer}"
+                );
+                thread::sleep(Duration::from_millis(300));
+            }
+            assert!(raw.ask("HELP").starts_with("HELP "));
+        });
+
+        let mut silent = server.connect();
+        let peer = silent.socket().local_addr().unwrap();
+        let timeout = silent.line();
+        assert!(is_error(&timeout, ErrorCode::Timeout), "{timeout}");
+        assert!(timeout.starts_with("ERROR timeout "), "{timeout}");
+        assert!(
+            silent.is_closed(),
+            "the server hangs up after ERROR timeout"
+        );
+        let log = server.wait_for(&format!("{peer} disconnected"));
+        assert!(log.ends_with("closed by the server (timeout)"), "{log}");
+
+        talkative
+            .join()
+            .expect("the talkative client was served throughout");
     });
-
-    let mut silent = server.connect();
-    let peer = silent.socket().local_addr().unwrap();
-    let timeout = silent.line();
-    assert!(is_error(&timeout, ErrorCode::Timeout), "{timeout}");
-    assert!(timeout.starts_with("ERROR timeout "), "{timeout}");
-    assert!(
-        silent.is_closed(),
-        "the server hangs up after ERROR timeout"
-    );
-    let log = server.wait_for(&format!("{peer} disconnected"));
-    assert!(log.ends_with("closed by the server (timeout)"), "{log}");
-
-    talkative
-        .join()
-        .expect("the talkative client was served throughout");
 }
 
 #[test]
 fn a_client_hung_up_on_cannot_keep_its_place_by_trickling_bytes() {
-    let server = Server::start_with(LESSON, &["--max-connections", "1"], &[]);
-    let mut trickler = server.connect();
-    let peer = trickler.socket().local_addr().unwrap();
-    trickler.send("X".repeat(300));
-    assert!(is_error(&trickler.line(), ErrorCode::LineTooLong));
+    for_each_guarded_lesson(|lesson| {
+        let server = Server::start_with(lesson, &["--max-connections", "1"], &[]);
+        let mut trickler = server.connect();
+        let peer = trickler.socket().local_addr().unwrap();
+        trickler.send("X".repeat(300));
+        assert!(is_error(&trickler.line(), ErrorCode::LineTooLong));
 
-    // After its last line the server reads on for a moment, so the client
-    // can finish sending; a byte every 100 ms must not stretch that moment.
-    let socket = trickler.socket().try_clone().unwrap();
-    let stop = Arc::new(AtomicBool::new(false));
-    let stopped = Arc::clone(&stop);
-    let trickle = thread::spawn(move || {
-        let deadline = Instant::now() + WAIT;
-        while !stopped.load(Ordering::SeqCst) && Instant::now() < deadline {
-            if (&socket).write_all(b"x").is_err() {
-                return; // the server has gone
+        // After its last line the server reads on for a moment, so the client
+        // can finish sending; a byte every 100 ms must not stretch that moment.
+        let socket = trickler.socket().try_clone().unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
+        let trickle = thread::spawn(move || {
+            let deadline = Instant::now() + WAIT;
+            while !stopped.load(Ordering::SeqCst) && Instant::now() < deadline {
+                if (&socket).write_all(b"x").is_err() {
+                    return; // the server has gone
+                }
+                thread::sleep(Duration::from_millis(100));
             }
-            thread::sleep(Duration::from_millis(100));
-        }
+        });
+        server.wait_for(&format!("{peer} disconnected"));
+        admitted(&server); // the one place is free again
+        stop.store(true, Ordering::SeqCst);
+        trickle.join().unwrap();
     });
-    server.wait_for(&format!("{peer} disconnected"));
-    admitted(&server); // the one place is free again
-    stop.store(true, Ordering::SeqCst);
-    trickle.join().unwrap();
 }
 
 /// Sends a blank line every 50 ms on `raw`'s socket, from a thread of its
@@ -221,15 +264,17 @@ fn send_blank_lines(raw: &Raw) -> thread::JoinHandle<()> {
 
 #[test]
 fn blank_lines_do_not_keep_a_connection_from_timing_out() {
-    let server = Server::start_with(LESSON, &["--idle-timeout", "1"], &[]);
-    let mut blank = served(&server);
-    let sender = send_blank_lines(&blank);
-    // Blank lines get no response; the next line is the timeout.
-    let timeout = blank.line();
-    assert!(is_error(&timeout, ErrorCode::Timeout), "{timeout}");
-    assert!(blank.is_closed());
-    blank.close();
-    sender.join().unwrap();
+    for_each_guarded_lesson(|lesson| {
+        let server = Server::start_with(lesson, &["--idle-timeout", "1"], &[]);
+        let mut blank = served(&server);
+        let sender = send_blank_lines(&blank);
+        // Blank lines get no response; the next line is the timeout.
+        let timeout = blank.line();
+        assert!(is_error(&timeout, ErrorCode::Timeout), "{timeout}");
+        assert!(blank.is_closed());
+        blank.close();
+        sender.join().unwrap();
+    });
 }
 
 // ---------------------------------------------------------------------------
@@ -237,35 +282,39 @@ fn blank_lines_do_not_keep_a_connection_from_timing_out() {
 
 #[test]
 fn a_client_that_never_reads_does_not_hold_up_the_others() {
-    // The default write timeout (10 s) keeps the flooder's thread stuck for
-    // the whole test.
-    let server = Server::start(LESSON);
-    let flooder = Flooder::start(server.addr());
-    flooder.wait_until_stalled();
+    for_each_guarded_lesson(|lesson| {
+        // The default write timeout (10 s) keeps the flooder's thread stuck for
+        // the whole test.
+        let server = Server::start(lesson);
+        let flooder = Flooder::start(server.addr());
+        flooder.wait_until_stalled();
 
-    // Every answer arrives within the harness's bound (`Raw::line`).
-    let mut teacher = served(&server);
-    assert!(teacher.ask("START 9").starts_with("STARTED 9 "));
-    let students: Vec<Raw> = (0..3).map(|_| server.connect()).collect();
-    for (n, mut student) in students.into_iter().enumerate() {
-        let answer = student.ask(&format!("PRESENT s{n} 9"));
-        assert!(answer.starts_with("PRESENCE 9 "), "{answer}");
-    }
-    assert!(teacher.ask("END 9").starts_with("ENDED 9 "));
-    let still_there = format!("{} disconnected", flooder.addr());
-    assert!(!server.log().iter().any(|line| line.contains(&still_there)));
-    flooder.stop();
+        // Every answer arrives within the harness's bound (`Raw::line`).
+        let mut teacher = served(&server);
+        assert!(teacher.ask("START 9").starts_with("STARTED 9 "));
+        let students: Vec<Raw> = (0..3).map(|_| server.connect()).collect();
+        for (n, mut student) in students.into_iter().enumerate() {
+            let answer = student.ask(&format!("PRESENT s{n} 9"));
+            assert!(answer.starts_with("PRESENCE 9 "), "{answer}");
+        }
+        assert!(teacher.ask("END 9").starts_with("ENDED 9 "));
+        let still_there = format!("{} disconnected", flooder.addr());
+        assert!(!server.log().iter().any(|line| line.contains(&still_there)));
+        flooder.stop();
+    });
 }
 
 #[test]
 fn a_client_that_never_reads_is_dropped_after_the_write_timeout() {
-    let server = Server::start_with(LESSON, &["--write-timeout", "1"], &[]);
-    let flooder = Flooder::start(server.addr());
-    flooder.wait_until_stalled();
-    server.wait_for(&format!("{} disconnected", flooder.addr()));
-    // Everyone else is still served.
-    served(&server);
-    flooder.stop();
+    for_each_guarded_lesson(|lesson| {
+        let server = Server::start_with(lesson, &["--write-timeout", "1"], &[]);
+        let flooder = Flooder::start(server.addr());
+        flooder.wait_until_stalled();
+        server.wait_for(&format!("{} disconnected", flooder.addr()));
+        // Everyone else is still served.
+        served(&server);
+        flooder.stop();
+    });
 }
 
 /// Opens class `class` and records `students` students in it, each with a
@@ -296,43 +345,45 @@ fn fill_class(server: &Server, class: u32, students: usize) {
 
 #[test]
 fn a_client_reading_a_large_status_slowly_is_cut_after_the_write_timeout() {
-    let students = 150_000;
-    let room = students.to_string();
-    let options = ["--write-timeout", "1", "--max-students", &room];
-    let server = Server::start_with(LESSON, &options, &[]);
-    fill_class(&server, 44, students);
-    // The STATUS line lists every id: about 5 MB, more than the system
-    // buffers between server and client take (Linux lets a send buffer
-    // grow to 4 MiB).
-    let status_len = students * 33;
+    for_each_guarded_lesson(|lesson| {
+        let students = 150_000;
+        let room = students.to_string();
+        let options = ["--write-timeout", "1", "--max-students", &room];
+        let server = Server::start_with(lesson, &options, &[]);
+        fill_class(&server, 44, students);
+        // The STATUS line lists every id: about 5 MB, more than the system
+        // buffers between server and client take (Linux lets a send buffer
+        // grow to 4 MiB).
+        let status_len = students * 33;
 
-    // A client with a small receive buffer (so the system cannot take the
-    // whole response on its behalf) that reads 2 KiB every 100 ms: at that
-    // pace the response would take over 30 s, longer than WAIT.
-    let mut slow = Raw::connect_with_receive_buffer(server.addr(), 4096);
-    let peer = slow.socket().local_addr().unwrap();
-    slow.send("STATUS 44\n");
-    let reader = thread::spawn(move || {
-        let started = Instant::now();
-        let mut received = 0;
-        let mut chunk = [0; 2048];
-        while started.elapsed() < WAIT {
-            match slow.read_some(&mut chunk) {
-                Some(0) | None => return received, // the server hung up
-                Some(n) => received += n,
+        // A client with a small receive buffer (so the system cannot take the
+        // whole response on its behalf) that reads 2 KiB every 100 ms: at that
+        // pace the response would take over 30 s, longer than WAIT.
+        let mut slow = Raw::connect_with_receive_buffer(server.addr(), 4096);
+        let peer = slow.socket().local_addr().unwrap();
+        slow.send("STATUS 44\n");
+        let reader = thread::spawn(move || {
+            let started = Instant::now();
+            let mut received = 0;
+            let mut chunk = [0; 2048];
+            while started.elapsed() < WAIT {
+                match slow.read_some(&mut chunk) {
+                    Some(0) | None => return received, // the server hung up
+                    Some(n) => received += n,
+                }
+                thread::sleep(Duration::from_millis(100));
             }
-            thread::sleep(Duration::from_millis(100));
-        }
-        panic!("still connected after {WAIT:?}, {received} bytes read");
-    });
+            panic!("still connected after {WAIT:?}, {received} bytes read");
+        });
 
-    // Meanwhile everyone else is served.
-    served(&server);
-    let received = reader.join().expect("the slow reader is cut off");
-    assert!(received < status_len, "read all {received} bytes");
-    let log = server.wait_for(&format!("{peer} disconnected"));
-    assert!(log.contains("write timeout"), "{log}");
-    served(&server);
+        // Meanwhile everyone else is served.
+        served(&server);
+        let received = reader.join().expect("the slow reader is cut off");
+        assert!(received < status_len, "read all {received} bytes");
+        let log = server.wait_for(&format!("{peer} disconnected"));
+        assert!(log.contains("write timeout"), "{log}");
+        served(&server);
+    });
 }
 
 // ---------------------------------------------------------------------------
@@ -398,41 +449,49 @@ fn finished_log(server: Server) -> Vec<String> {
 
 #[test]
 fn a_teacher_key_given_on_the_command_line_guards_teacher_requests() {
-    let server = Server::start_with(LESSON, &["--teacher-key", KEY], &[]);
-    the_key_guards_teacher_requests(server);
+    for_each_guarded_lesson(|lesson| {
+        let server = Server::start_with(lesson, &["--teacher-key", KEY], &[]);
+        the_key_guards_teacher_requests(server);
+    });
 }
 
 #[test]
 fn a_teacher_key_given_in_the_environment_guards_teacher_requests() {
-    let server = Server::start_with(LESSON, &[], &[("CHAMADA_TEACHER_KEY", KEY)]);
-    the_key_guards_teacher_requests(server);
+    for_each_guarded_lesson(|lesson| {
+        let server = Server::start_with(lesson, &[], &[("CHAMADA_TEACHER_KEY", KEY)]);
+        the_key_guards_teacher_requests(server);
+    });
 }
 
 #[test]
 fn without_a_teacher_key_any_auth_is_authorized() {
-    let server = Server::start(LESSON);
-    let mut teacher = server.connect();
-    assert!(teacher.ask("START 5").starts_with("STARTED 5 "));
-    assert_eq!(teacher.ask("AUTH anything"), "AUTHORIZED");
-    assert_eq!(teacher.ask(&format!("AUTH {KEY}")), "AUTHORIZED");
-    assert!(teacher.ask("END 5").starts_with("ENDED 5 "));
+    for_each_guarded_lesson(|lesson| {
+        let server = Server::start(lesson);
+        let mut teacher = server.connect();
+        assert!(teacher.ask("START 5").starts_with("STARTED 5 "));
+        assert_eq!(teacher.ask("AUTH anything"), "AUTHORIZED");
+        assert_eq!(teacher.ask(&format!("AUTH {KEY}")), "AUTHORIZED");
+        assert!(teacher.ask("END 5").starts_with("ENDED 5 "));
+    });
 }
 
 /// Every `AUTH` replaces the verdict of the one before: a wrong key after
 /// the right one takes the authorization back (PROTOCOL.md says so).
 #[test]
 fn a_wrong_auth_after_a_right_one_takes_the_authorization_back() {
-    let server = Server::start_with(LESSON, &["--teacher-key", KEY], &[]);
-    let mut teacher = server.connect();
-    assert_eq!(teacher.ask(&format!("AUTH {KEY}")), "AUTHORIZED");
-    assert!(teacher.ask("START 6").starts_with("STARTED 6 "));
-    let wrong = teacher.ask("AUTH not-the-key");
-    assert!(is_error(&wrong, ErrorCode::Forbidden), "{wrong}");
-    let after = teacher.ask("STATUS 6");
-    assert!(is_error(&after, ErrorCode::Forbidden), "{after}");
-    // The right key, sent again, authorizes again.
-    assert_eq!(teacher.ask(&format!("AUTH {KEY}")), "AUTHORIZED");
-    assert!(teacher.ask("END 6").starts_with("ENDED 6 "));
+    for_each_guarded_lesson(|lesson| {
+        let server = Server::start_with(lesson, &["--teacher-key", KEY], &[]);
+        let mut teacher = server.connect();
+        assert_eq!(teacher.ask(&format!("AUTH {KEY}")), "AUTHORIZED");
+        assert!(teacher.ask("START 6").starts_with("STARTED 6 "));
+        let wrong = teacher.ask("AUTH not-the-key");
+        assert!(is_error(&wrong, ErrorCode::Forbidden), "{wrong}");
+        let after = teacher.ask("STATUS 6");
+        assert!(is_error(&after, ErrorCode::Forbidden), "{after}");
+        // The right key, sent again, authorizes again.
+        assert_eq!(teacher.ask(&format!("AUTH {KEY}")), "AUTHORIZED");
+        assert!(teacher.ask("END 6").starts_with("ENDED 6 "));
+    });
 }
 
 /// Keys that break the protocol's rule (a space, too long, not ASCII), each
@@ -447,37 +506,41 @@ fn malformed_keys() -> [String; 3] {
 
 #[test]
 fn a_malformed_key_is_refused_by_name_and_rule_without_being_shown() {
-    for key in malformed_keys() {
-        let on_command_line = ["--teacher-key", key.as_str()];
-        let in_environment = [("CHAMADA_TEACHER_KEY", key.as_str())];
-        for (options, env) in [(&on_command_line[..], &[][..]), (&[], &in_environment)] {
-            // If the key were taken, the server would run: on a free port,
-            // and only until the harness's wait runs out.
-            let options = [&["--bind", "127.0.0.1:0"], options].concat();
-            let run = run_client_with(LESSON, &options, &[], "", env);
-            assert_eq!(run.code, Some(2), "{run:#?}");
-            assert_eq!(run.stdout, "", "{run:#?}");
-            for what in ["'--teacher-key <KEY>'", "CHAMADA_TEACHER_KEY", "1 to 64"] {
-                assert!(run.stderr.contains(what), "no {what}: {run:#?}");
+    for_each_guarded_lesson(|lesson| {
+        for key in malformed_keys() {
+            let on_command_line = ["--teacher-key", key.as_str()];
+            let in_environment = [("CHAMADA_TEACHER_KEY", key.as_str())];
+            for (options, env) in [(&on_command_line[..], &[][..]), (&[], &in_environment)] {
+                // If the key were taken, the server would run: on a free port,
+                // and only until the harness's wait runs out.
+                let options = [&["--bind", "127.0.0.1:0"], options].concat();
+                let run = run_client_with(lesson, &options, &[], "", env);
+                assert_eq!(run.code, Some(2), "{run:#?}");
+                assert_eq!(run.stdout, "", "{run:#?}");
+                for what in ["'--teacher-key <KEY>'", "CHAMADA_TEACHER_KEY", "1 to 64"] {
+                    assert!(run.stderr.contains(what), "no {what}: {run:#?}");
+                }
+                assert!(!run.stderr.contains("panicked"), "{run:#?}");
+                assert!(!run.stderr.contains(KEY), "the key leaked: {run:#?}");
             }
-            assert!(!run.stderr.contains("panicked"), "{run:#?}");
-            assert!(!run.stderr.contains(KEY), "the key leaked: {run:#?}");
         }
-    }
+    });
 }
 
 #[test]
 fn a_key_may_start_with_a_dash_and_is_still_never_shown() {
-    // clap would read `-s3cret` as an unknown option and quote it.
-    let key = format!("-{KEY}");
-    let server = Server::start_with(LESSON, &["--teacher-key", &key], &[]);
-    let mut teacher = server.connect();
-    assert!(is_error(&teacher.ask("START 5"), ErrorCode::Forbidden));
-    assert_eq!(teacher.ask(&format!("AUTH {key}")), "AUTHORIZED");
-    assert!(teacher.ask("START 5").starts_with("STARTED 5 "));
-    leave(&server, teacher);
-    let log = finished_log(server);
-    assert!(log.iter().all(|line| !line.contains(KEY)), "{log:#?}");
+    for_each_guarded_lesson(|lesson| {
+        // clap would read `-s3cret` as an unknown option and quote it.
+        let key = format!("-{KEY}");
+        let server = Server::start_with(lesson, &["--teacher-key", &key], &[]);
+        let mut teacher = server.connect();
+        assert!(is_error(&teacher.ask("START 5"), ErrorCode::Forbidden));
+        assert_eq!(teacher.ask(&format!("AUTH {key}")), "AUTHORIZED");
+        assert!(teacher.ask("START 5").starts_with("STARTED 5 "));
+        leave(&server, teacher);
+        let log = finished_log(server);
+        assert!(log.iter().all(|line| !line.contains(KEY)), "{log:#?}");
+    });
 }
 
 // ---------------------------------------------------------------------------
@@ -502,61 +565,67 @@ fn printed_still_open(log: &[String]) -> BTreeMap<u32, BTreeSet<String>> {
     shutdown::students_by_class(log[report + 1..].iter().map(|line| response(line)))
 }
 
-/// Starts lesson 03 with a grace period in which every connection has time
+/// Starts `lesson` with a grace period in which every connection has time
 /// to hear the shutdown notice.
-fn start_to_be_stopped() -> Server {
+fn start_to_be_stopped(lesson: &str) -> Server {
     let grace = NOTICE_GRACE.as_secs().to_string();
-    Server::start_with(LESSON, &["--shutdown-grace", &grace], &[])
+    Server::start_with(lesson, &["--shutdown-grace", &grace], &[])
 }
 
 #[cfg(unix)]
 #[test]
 fn sigterm_stops_the_server_without_losing_an_answered_presence() {
-    let server = start_to_be_stopped();
-    shutdown::check_no_answered_presence_is_lost(server.addr(), || {
-        signal(server.pid(), "TERM");
-        let (code, log) = server.wait_exit(); // bounded by WAIT
-        assert_eq!(code, Some(0), "{log:#?}");
-        assert!(log
-            .iter()
-            .any(|line| line == "2 roll calls still open at shutdown"));
-        Stopped {
-            still_open: printed_still_open(&log),
-            report: log,
-        }
+    for_each_guarded_lesson(|lesson| {
+        let server = start_to_be_stopped(lesson);
+        shutdown::check_no_answered_presence_is_lost(server.addr(), || {
+            signal(server.pid(), "TERM");
+            let (code, log) = server.wait_exit(); // bounded by WAIT
+            assert_eq!(code, Some(0), "{log:#?}");
+            assert!(log
+                .iter()
+                .any(|line| line == "2 roll calls still open at shutdown"));
+            Stopped {
+                still_open: printed_still_open(&log),
+                report: log,
+            }
+        });
     });
 }
 
 #[cfg(unix)]
 #[test]
 fn a_client_sending_blank_lines_still_hears_the_shutdown_notice() {
-    let server = start_to_be_stopped();
-    let mut blank = served(&server);
-    let sender = send_blank_lines(&blank);
-    signal(server.pid(), "TERM");
-    let (code, log) = server.wait_exit();
-    check_told_of_shutdown(&mut blank, &log);
-    assert_eq!(code, Some(0), "{log:#?}");
-    sender.join().unwrap();
+    for_each_guarded_lesson(|lesson| {
+        let server = start_to_be_stopped(lesson);
+        let mut blank = served(&server);
+        let sender = send_blank_lines(&blank);
+        signal(server.pid(), "TERM");
+        let (code, log) = server.wait_exit();
+        check_told_of_shutdown(&mut blank, &log);
+        assert_eq!(code, Some(0), "{log:#?}");
+        sender.join().unwrap();
+    });
 }
 
 #[cfg(unix)]
 #[test]
 fn sigint_is_the_same_graceful_shutdown() {
-    let server = start_to_be_stopped();
-    let mut teacher = served(&server);
-    assert!(teacher.ask("START 7").starts_with("STARTED 7 "));
-    assert!(teacher.ask("PRESENT s1 7").starts_with("PRESENCE 7 "));
+    for_each_guarded_lesson(|lesson| {
+        let server = start_to_be_stopped(lesson);
+        let mut teacher = served(&server);
+        assert!(teacher.ask("START 7").starts_with("STARTED 7 "));
+        assert!(teacher.ask("PRESENT s1 7").starts_with("PRESENCE 7 "));
 
-    signal(server.pid(), "INT");
-    let (code, log) = server.wait_exit();
-    check_told_of_shutdown(&mut teacher, &log);
-    assert_eq!(code, Some(0), "{log:#?}");
-    assert!(log
-        .iter()
-        .any(|line| line == "1 roll call still open at shutdown"));
-    let still_open = printed_still_open(&log);
-    assert_eq!(still_open[&7], BTreeSet::from(["s1".to_owned()]));
+        signal(server.pid(), "INT");
+        let (code, log) = server.wait_exit();
+        check_told_of_shutdown(&mut teacher, &log);
+        assert_eq!(code, Some(0), "{log:#?}");
+        assert!(log
+            .iter()
+            .any(|line| line == "1 roll call still open at shutdown"));
+        let still_open = printed_still_open(&log);
+        assert_eq!(still_open[&7], BTreeSet::from(["s1".to_owned()]));
+    });
 }
 
 // ---------------------------------------------------------------------------
@@ -571,17 +640,18 @@ enum Stdout {
     Closed,
 }
 
-/// Runs lesson 03 with its standard output treated as `stdout` says, serves
+/// Runs `lesson` with its standard output treated as `stdout` says, serves
 /// 1,500 connections (about 150 KB of log, more than a pipe holds), stops
 /// it, and checks that the open roll call reached standard error.
 #[cfg(unix)]
-fn serve_with_stdout(stdout: Stdout) {
+fn serve_with_stdout(lesson: &str, stdout: Stdout) {
     use std::io::{BufRead, BufReader, Read};
     use std::process::{Command, Stdio};
     use wait_timeout::ChildExt;
 
-    let mut child = Command::new(harness::binary(LESSON))
-        .args(["--bind", "127.0.0.1:0", "--no-journal"])
+    let mut child = Command::new(harness::binary(lesson))
+        .args(["--bind", "127.0.0.1:0"])
+        .args(harness::in_memory_unless_told(lesson, &[]))
         .env_remove("CHAMADA_TEACHER_KEY")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -636,11 +706,15 @@ fn serve_with_stdout(stdout: Stdout) {
 #[cfg(unix)]
 #[test]
 fn a_standard_output_nobody_reads_never_stalls_serving() {
-    serve_with_stdout(Stdout::Unread);
+    for_each_guarded_lesson(|lesson| {
+        serve_with_stdout(lesson, Stdout::Unread);
+    });
 }
 
 #[cfg(unix)]
 #[test]
 fn a_standard_output_whose_reader_left_never_crashes_serving() {
-    serve_with_stdout(Stdout::Closed);
+    for_each_guarded_lesson(|lesson| {
+        serve_with_stdout(lesson, Stdout::Closed);
+    });
 }

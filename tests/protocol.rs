@@ -17,9 +17,11 @@
 
 use std::io::Write;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use chamada::connection::is_timeout;
 use chamada::protocol::HELP_TEXT;
+use harness::flood::STALL;
 use harness::{for_each_lesson, reading, Raw, LESSONS, WAIT};
 
 /// Asks `request` and checks the answer is `ERROR <code> ...`.
@@ -595,6 +597,81 @@ fn pipelined_requests_are_answered_in_order() {
         assert_eq!(raw.line(), "ERROR not-open class 21 has no open roll call");
         assert_eq!(raw.line(), format!("HELP {HELP_TEXT}"));
     });
+}
+
+/// A client that sends many requests and reads none of the answers until
+/// the server has stopped reading from it (every buffer between them full,
+/// both ways) still gets every answer, in order, once it reads: the server
+/// kept what the system could not take yet, and then went on with the
+/// requests still waiting.
+#[test]
+fn a_client_that_reads_late_gets_every_response_in_order() {
+    const STUDENTS: usize = 2_000;
+    // Each STATUS lists 2,000 ids of 32 characters, about 66 KB: 8.4 MB in
+    // all, twice what the sockets' buffers can hold while nobody reads (on
+    // Linux, a send buffer grows to 4 MB at most; a receive buffer whose
+    // owner reads nothing stays near its first 128 KB).
+    const ASKS: usize = 128;
+    for_each_lesson(&LESSONS, |server| {
+        let mut raw = server.connect();
+        assert_eq!(raw.ask("START 23"), format!("STARTED 23 {}", reading(0)));
+        let students: Vec<String> = (0..STUDENTS).map(|n| format!("{n:0>32}")).collect();
+        for some in students.chunks(250) {
+            raw.send(
+                some.iter()
+                    .map(|s| format!("PRESENT {s} 23\n"))
+                    .collect::<String>(),
+            );
+            for _ in some {
+                assert!(raw.line().starts_with("PRESENCE 23 "));
+            }
+        }
+        raw.send("STATUS 23\n".repeat(ASKS));
+        let rest_of_line = send_blank_lines_until_stalled(&raw);
+        let status = format!("STATUS 23 {} {STUDENTS} {}", reading(0), students.join(" "));
+        for n in 0..ASKS {
+            assert!(raw.line() == status, "response {n} is not the whole STATUS");
+        }
+        raw.send(rest_of_line);
+        assert_still_answers(&mut raw);
+    });
+}
+
+/// Sends blank lines (which get no answer) until the server has taken none
+/// for [`STALL`]: then it has stopped reading from this connection.
+/// Returns the rest of the last line, if a write cut it short: the caller
+/// sends it once the server reads again (sending it now would wait forever).
+fn send_blank_lines_until_stalled(raw: &Raw) -> Vec<u8> {
+    let mut socket = raw.socket();
+    socket.set_write_timeout(Some(STALL)).unwrap();
+    // Blank lines of 255 spaces: white space only, so no answer either,
+    // and the server has 256 times fewer of them to cut out later.
+    let blank_lines = format!("{}\n", " ".repeat(255)).repeat(256);
+    let blank_lines = blank_lines.as_bytes();
+    // Where the next write starts: a write cut short must not leave a line
+    // that the next one makes longer than the limit.
+    let mut at = 0;
+    let deadline = Instant::now() + WAIT;
+    loop {
+        match socket.write(&blank_lines[at..]) {
+            Ok(written) => at = (at + written) % blank_lines.len(),
+            Err(error) if is_timeout(&error) => break,
+            Err(error) => panic!("the server hung up: {error}"),
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server never stopped reading"
+        );
+    }
+    socket.set_write_timeout(None).unwrap();
+    // The rest of the line a timed-out write may have cut short.
+    let line = &blank_lines[at..];
+    let end = line.iter().position(|&byte| byte == b'\n').unwrap_or(0);
+    if at % 256 == 0 {
+        Vec::new()
+    } else {
+        line[..=end].to_vec()
+    }
 }
 
 #[test]

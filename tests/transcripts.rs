@@ -8,14 +8,16 @@
 //!
 //! The scenarios that every lesson can play run against each lesson in
 //! turn and must produce the same snapshot: the proof that all lessons
-//! speak the same protocol. The others show what only one lesson does.
+//! speak the same protocol. Those of lesson 03's protections run against
+//! lesson 03 and the bonus event loop, which must behave the same. The
+//! others show what only one lesson does.
 //!
 //! To review a change: `cargo insta test` then `cargo insta review`, or
 //! `INSTA_UPDATE=always cargo test --test transcripts` and `git diff
 //! tests/snapshots`.
 
 use harness::transcript::Transcript;
-use harness::{Server, LESSONS};
+use harness::{Server, GUARDED_LESSONS, LESSONS};
 
 // ANCHOR: every_lesson_says
 /// Plays `scenario` against every lesson and checks that each gives the
@@ -33,6 +35,22 @@ fn every_lesson_says(name: &str, scenario: fn(Server) -> String) {
     }
 }
 // ANCHOR_END: every_lesson_says
+
+/// Plays `scenario` against each lesson with lesson 03's protections and
+/// checks that each gives the snapshot `name`. A transcript begins with the
+/// command that started the server, which names the lesson: it is shown as
+/// lesson 03's, and everything after it must be the same, byte for byte.
+fn guarded_lessons_say(name: &str, scenario: fn(&str) -> String) {
+    let shown = GUARDED_LESSONS[0];
+    insta::allow_duplicates! {
+        for lesson in GUARDED_LESSONS {
+            let transcript = scenario(lesson)
+                .replacen(&format!("server $ {lesson}"), &format!("server $ {shown}"), 1);
+            println!("transcript {name:?}, as played by {lesson}:");
+            insta::assert_snapshot!(name, transcript);
+        }
+    }
+}
 
 /// Asserts a transcript that only one lesson plays.
 fn snapshot(name: &str, transcript: String) {
@@ -173,68 +191,74 @@ fn one_at_a_time() {
 }
 // ANCHOR_END: one_at_a_time
 
-/// Lesson 03 turns away a client over its connection limit.
+/// Lesson 03 (and the event loop) turns away a client over its connection
+/// limit.
 #[test]
 fn busy() {
-    let transcript = Transcript::launch("lesson-03-final", &["--max-connections", "2"])
-        .server_log()
-        .note("Two people connect with nc and stay connected: the server's limit of two connections is reached.")
-        .raw("ana", &["START 42"])
-        .raw("carla", &["PRESENT 042191010 42"])
-        .note("A third connection is over the limit. Before it sends anything, the server tells it so and hangs up.")
-        .hear("davi")
-        .note("The two connections already open carry on as if nothing had happened.")
-        .raw("carla", &["QUIT"])
-        .raw("ana", &["END 42", "QUIT"])
-        .server_log()
-        .finish();
-    snapshot("busy", transcript);
+    guarded_lessons_say("busy", |lesson| {
+        Transcript::launch(lesson, &["--max-connections", "2"])
+            .server_log()
+            .note("Two people connect with nc and stay connected: the server's limit of two connections is reached.")
+            .raw("ana", &["START 42"])
+            .raw("carla", &["PRESENT 042191010 42"])
+            .note("A third connection is over the limit. Before it sends anything, the server tells it so and hangs up.")
+            .hear("davi")
+            .note("The two connections already open carry on as if nothing had happened.")
+            .raw("carla", &["QUIT"])
+            .raw("ana", &["END 42", "QUIT"])
+            .server_log()
+            .finish()
+    });
 }
 
-/// Lesson 03 with a teacher key: teachers must prove who they are.
+/// Lesson 03 (and the event loop) with a teacher key: teachers must prove
+/// who they are.
 #[test]
 fn forbidden() {
-    let transcript = Transcript::launch("lesson-03-final", &["--teacher-key", "s3cret"])
-        .await_log("teachers must send AUTH")
-        .server_log()
-        .note("A teacher who does not give the key is refused.")
-        .run("teacher", "teacher", &["start", "42"], "")
-        .note("On a raw connection: a wrong key is refused, and so is START until the right key has been sent on this connection.")
-        .raw(
-            "someone",
-            &["AUTH guess", "START 42", "AUTH s3cret", "START 42", "QUIT"],
-        )
-        .note("Students need no key.")
-        .run("student 042191010", "student", &["042191010", "42"], "")
-        .note("The teacher client sends the key given with --key (or in the environment variable CHAMADA_TEACHER_KEY) before its command.")
-        .run("teacher", "teacher", &["--key", "s3cret", "end", "42"], "")
-        .finish();
-    snapshot("forbidden", transcript);
+    guarded_lessons_say("forbidden", |lesson| {
+        Transcript::launch(lesson, &["--teacher-key", "s3cret"])
+            .await_log("teachers must send AUTH")
+            .server_log()
+            .note("A teacher who does not give the key is refused.")
+            .run("teacher", "teacher", &["start", "42"], "")
+            .note("On a raw connection: a wrong key is refused, and so is START until the right key has been sent on this connection.")
+            .raw(
+                "someone",
+                &["AUTH guess", "START 42", "AUTH s3cret", "START 42", "QUIT"],
+            )
+            .note("Students need no key.")
+            .run("student 042191010", "student", &["042191010", "42"], "")
+            .note("The teacher client sends the key given with --key (or in the environment variable CHAMADA_TEACHER_KEY) before its command.")
+            .run("teacher", "teacher", &["--key", "s3cret", "end", "42"], "")
+            .finish()
+    });
 }
 
-/// Lesson 03 stops gracefully on SIGTERM: open connections get a last word,
-/// and the roll calls still open are printed, so no presence is lost.
+/// Lesson 03 (and the event loop) stops gracefully on SIGTERM: open
+/// connections get a last word, and the roll calls still open are printed,
+/// so no presence is lost.
 #[cfg(unix)]
 #[test]
 fn shutdown() {
-    let transcript = Transcript::launch("lesson-03-final", &[])
-        .note("Two roll calls are open, and students have answered both.")
-        .run("teacher ana", "teacher", &["start", "42"], "")
-        .run("teacher bruno", "teacher", &["start", "7"], "")
-        .run("student 042191010", "student", &["042191010", "42"], "")
-        .run("student 205182055", "student", &["205182055", "7"], "")
-        .note("One more student answers with nc, and stays connected.")
-        .raw("student 199876543", &["PRESENT 199876543 42"])
-        .skip_server_log()
-        .note("Nobody has ended the roll calls when the server is stopped with SIGTERM (Ctrl-C does the same).")
-        .terminate("admin")
-        .note("The connection still open gets the server's last word.")
-        .hear("student 199876543")
-        .server_exits(0)
-        .note("The server's log ends with every roll call still open, each as the STATUS line a teacher would have seen: nobody's presence is lost. (The log also says `shutting down: ...`, left out here because where it falls among these lines depends on thread timing.)")
-        .server_log_except(&["shutting down"])
-        .finish();
-    snapshot("shutdown", transcript);
+    guarded_lessons_say("shutdown", |lesson| {
+        Transcript::launch(lesson, &[])
+            .note("Two roll calls are open, and students have answered both.")
+            .run("teacher ana", "teacher", &["start", "42"], "")
+            .run("teacher bruno", "teacher", &["start", "7"], "")
+            .run("student 042191010", "student", &["042191010", "42"], "")
+            .run("student 205182055", "student", &["205182055", "7"], "")
+            .note("One more student answers with nc, and stays connected.")
+            .raw("student 199876543", &["PRESENT 199876543 42"])
+            .skip_server_log()
+            .note("Nobody has ended the roll calls when the server is stopped with SIGTERM (Ctrl-C does the same).")
+            .terminate("admin")
+            .note("The connection still open gets the server's last word.")
+            .hear("student 199876543")
+            .server_exits(0)
+            .note("The server's log ends with every roll call still open, each as the STATUS line a teacher would have seen: nobody's presence is lost. (The log also says `shutting down: ...`, left out here because where it falls among these lines depends on thread timing.)")
+            .server_log_except(&["shutting down"])
+            .finish()
+    });
 }
 
 /// Lesson 03 with its journal (step 5): the server is killed in the middle

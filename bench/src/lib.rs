@@ -7,7 +7,7 @@
 //! | [`stats`] | latency percentiles and the other summary figures |
 //! | [`loadgen`] | the load generator: student connections sending `PRESENT` in lockstep or pipelined, and the check that nothing was lost |
 //! | [`process`] | starting a server binary as a real process, and reading its memory and CPU time |
-//! | [`limits`] | raising the open-file limit, so 1,000 connections fit |
+//! | [`limits`] | raising the open-file limit, so 10,000 connections fit |
 //! | [`scenarios`] | what the `bench` binary measures, server by server |
 //! | [`durability`] | lesson 03 with its journal: group commit against a sync per request, and the disk's sync time |
 //! | [`report`] | the printed table (ratios to the baseline) and the CSV of raw figures |

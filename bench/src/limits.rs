@@ -1,7 +1,7 @@
 //! The open-file limit. Every socket is a file descriptor, and many systems
-//! give a process only 1,024 of them by default (`ulimit -n`): the idle-
-//! connections test needs 1,000 for its clients, and the server (a child
-//! of the benchmark, so it inherits the limit) needs as many again.
+//! give a process only 1,024 of them by default (`ulimit -n`): the crowd
+//! test needs 10,000 for its clients, and the server (a child of the
+//! benchmark, so it inherits the limit) needs as many again.
 //!
 //! The "soft" limit may be raised by the process itself up to the "hard"
 //! limit, without any special rights; that is what this does.

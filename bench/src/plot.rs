@@ -25,11 +25,12 @@ use crate::stats::micros;
 
 /// One colour per server, in the order of [`CONTENDERS`]: the baseline in
 /// grey, so the lessons stand out against it.
-const COLOURS: [RGBColor; 4] = [
+const COLOURS: [RGBColor; 5] = [
     RGBColor(128, 128, 128),
     RGBColor(214, 39, 40),
     RGBColor(31, 119, 180),
     RGBColor(44, 160, 44),
+    RGBColor(148, 103, 189),
 ];
 
 /// One chart's lines: each server's name and its measured points, (x, y).

@@ -27,9 +27,12 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
-    /// Starts `binary --bind 127.0.0.1:0 OPTIONS...` with the system clock
-    /// and no teacher key, and waits for its address.
-    pub fn start(binary: &Path, options: &[&str]) -> Result<ServerProcess, String> {
+    /// Starts `binary --bind 127.0.0.1:0`, then `options`, with the system
+    /// clock and no teacher key, and waits for its address.
+    pub fn start<S: AsRef<std::ffi::OsStr>>(
+        binary: &Path,
+        options: &[S],
+    ) -> Result<ServerProcess, String> {
         let name = binary.display();
         let mut child = Command::new(binary)
             .args(["--bind", "127.0.0.1:0"])

@@ -8,11 +8,17 @@
 
 use std::fmt::Write as _;
 
-use crate::scenarios::{Results, ThroughputRun, CONTENDERS};
+use crate::scenarios::{Idle, IdleFigures, Results, ThroughputRun, CONTENDERS, CROWD};
 use crate::stats::micros;
 
 /// The baseline's name in the results.
 const BASELINE: &str = "baseline-server";
+
+/// The thread-per-connection lesson the crowd's memory is compared with.
+const THREADS: &str = "lesson-02-threads";
+
+/// The bonus lesson.
+const EVENT_LOOP: &str = "lesson-bonus-event-loop";
 
 /// A number rounded to a whole one, with thousands separated by commas.
 pub fn thousands(value: f64) -> String {
@@ -82,8 +88,10 @@ pub fn table(results: &Results, connections: &[usize], sizes: &[u64]) -> String 
     throughput_tables(results, connections, &mut text);
     sweep_tables(results, sizes, &mut text);
     idle_table(results, &mut text);
+    crowd_table(results, &mut text);
     checks(results, &mut text);
     targets(results, connections, sizes, &mut text);
+    event_loop_targets(results, connections, &mut text);
     text
 }
 
@@ -237,12 +245,36 @@ fn idle_table(results: &Results, text: &mut String) {
     let Some(wanted) = results.idle.first().map(|idle| idle.wanted) else {
         return;
     };
-    let get = |name: &str| results.idle.iter().find(|i| i.server == name);
-    let base_rss = get(BASELINE)
+    let columns: Vec<&str> = CONTENDERS.iter().map(|c| c.name).collect();
+    let title = format!(
+        "{} idle connections held open (RSS: ratio to baseline)",
+        thousands(wanted as f64)
+    );
+    idle_grid(&results.idle, &columns, BASELINE, &title, text);
+}
+
+/// The crowd, with memory as a ratio to lesson 02's: the event loop's
+/// target is at most a quarter of it.
+fn crowd_table(results: &Results, text: &mut String) {
+    let Some(wanted) = results.crowd.first().map(|idle| idle.wanted) else {
+        return;
+    };
+    let title = format!(
+        "A crowd: {} idle connections held open (RSS: ratio to {THREADS})",
+        thousands(wanted as f64)
+    );
+    idle_grid(&results.crowd, &CROWD, THREADS, &title, text);
+}
+
+/// A table of idle figures, one column per server in `columns`, RSS as a
+/// ratio to that of `base`.
+fn idle_grid(idles: &[Idle], columns: &[&str], base: &str, title: &str, text: &mut String) {
+    let get = |name: &str| idles.iter().find(|i| i.server == name);
+    let base_rss = get(base)
         .and_then(|i| i.figures.as_ref().ok())
         .and_then(|f| f.rss_kib)
         .map(|kib| kib as f64 / 1024.0);
-    type Cell = fn(&crate::scenarios::IdleFigures, Option<f64>) -> String;
+    type Cell = fn(&IdleFigures, Option<f64>) -> String;
     let cells: [(&str, Cell); 5] = [
         ("answered / errors", |f, _| {
             format!("{} / {}", f.answered, f.errors.len())
@@ -253,11 +285,7 @@ fn idle_table(results: &Results, text: &mut String) {
             })
         }),
         ("RSS per connection, KiB", |f, _| {
-            let per = f
-                .rss_kib
-                .zip(f.rss_before_kib)
-                .map(|(now, before)| now.saturating_sub(before) as f64 / f.answered.max(1) as f64);
-            per.map_or("n/a".into(), |v| format!("{v:.1}"))
+            rss_per_connection(f).map_or("n/a".into(), |v| format!("{v:.1}"))
         }),
         ("threads", |f, _| {
             f.threads.map_or("n/a".into(), |t| t.to_string())
@@ -272,9 +300,9 @@ fn idle_table(results: &Results, text: &mut String) {
         .map(|(label, cell)| {
             std::iter::once(label.to_string())
                 .chain(
-                    CONTENDERS
+                    columns
                         .iter()
-                        .map(|c| match get(c.name).map(|i| &i.figures) {
+                        .map(|name| match get(name).map(|i| &i.figures) {
                             Some(Ok(figures)) => cell(figures, base_rss),
                             _ => "n/a".into(),
                         }),
@@ -282,18 +310,24 @@ fn idle_table(results: &Results, text: &mut String) {
                 .collect()
         })
         .collect();
-    let _ = writeln!(
-        text,
-        "{} idle connections held open",
-        thousands(wanted as f64)
-    );
-    text.push_str(&grid(&header(""), &rows));
-    for idle in &results.idle {
+    let _ = writeln!(text, "{title}");
+    let header: Vec<String> = std::iter::once(String::new())
+        .chain(columns.iter().map(|name| name.to_string()))
+        .collect();
+    text.push_str(&grid(&header, &rows));
+    for idle in idles {
         if let Err(reason) = &idle.figures {
             let _ = writeln!(text, "{}: n/a, {reason}", idle.server);
         }
     }
     text.push('\n');
+}
+
+/// What each held connection added to the server's resident memory, KiB.
+fn rss_per_connection(f: &IdleFigures) -> Option<f64> {
+    f.rss_kib
+        .zip(f.rss_before_kib)
+        .map(|(now, before)| now.saturating_sub(before) as f64 / f.answered.max(1) as f64)
 }
 
 /// The loss check of every run, in one line unless something failed.
@@ -331,10 +365,12 @@ fn checks(results: &Results, text: &mut String) {
             point.server, point.class_size
         ));
     }
-    for idle in &results.idle {
-        if let Ok(figures) = &idle.figures {
-            for error in figures.errors.iter().take(3) {
-                failures.push(format!("{} idle: {error}", idle.server));
+    for (scenario, idles) in [("idle", &results.idle), ("crowd", &results.crowd)] {
+        for idle in idles {
+            if let Ok(figures) = &idle.figures {
+                for error in figures.errors.iter().take(3) {
+                    failures.push(format!("{} {scenario}: {error}", idle.server));
+                }
             }
         }
     }
@@ -392,6 +428,52 @@ fn targets(results: &Results, connections: &[usize], sizes: &[u64], text: &mut S
             .is_ok_and(|f| f.errors.is_empty() && f.answered == idle.wanted);
         let _ = writeln!(text, "  {what}: {}", if met { "met" } else { "NOT met" });
     }
+}
+
+/// The bonus event loop's targets, each met or not.
+fn event_loop_targets(results: &Results, connections: &[usize], text: &mut String) {
+    let throughput =
+        |server: &str, n: usize| median_run(results, server, n).map(|r| r.outcome.throughput());
+    let _ = writeln!(text, "Targets for {EVENT_LOOP}");
+    if let Some(&most) = connections.iter().max() {
+        let ratio = throughput(EVENT_LOOP, most)
+            .zip(throughput(BASELINE, most))
+            .map(|(l, b)| l / b);
+        let what = format!("throughput at {most} connections >= 0.90x baseline");
+        verdict(text, &what, ratio, |r| r >= 0.9);
+    }
+    let crowd = |name: &str| results.crowd.iter().find(|i| i.server == name);
+    let Some(held) = crowd(EVENT_LOOP) else {
+        return;
+    };
+    let n = thousands(held.wanted as f64);
+    let figures = held.figures.as_ref().ok();
+    let all_held = figures.is_some_and(|f| f.errors.is_empty() && f.answered == held.wanted);
+    let _ = writeln!(
+        text,
+        "  {n} idle connections held with no errors: {}",
+        if all_held { "met" } else { "NOT met" }
+    );
+    // Besides the loop, the process has three threads that serve no
+    // client: the ctrlc crate's, which only waits for a signal and then
+    // wakes the loop, and chamada::log's two writers (standard output and
+    // standard error).
+    let threads = figures.and_then(|f| f.threads);
+    let _ = match threads {
+        Some(t) => writeln!(
+            text,
+            "  one thread serves {n} connections: {t} threads in the process (the loop, \
+             ctrlc's signal thread and the log's two writers), {}",
+            if t <= 4 { "met" } else { "NOT met" }
+        ),
+        None => writeln!(text, "  one thread serves {n} connections: not measured"),
+    };
+    let rss = |name: &str| crowd(name).and_then(|i| i.figures.as_ref().ok()?.rss_kib);
+    let ratio = rss(EVENT_LOOP)
+        .zip(rss(THREADS))
+        .map(|(l, t)| l as f64 / t as f64);
+    let what = format!("RSS at {n} connections <= 0.25x that of {THREADS}");
+    verdict(text, &what, ratio, |r| r <= 0.25);
 }
 
 fn verdict(text: &mut String, what: &str, ratio: Option<f64>, met: impl Fn(f64) -> bool) {
@@ -511,28 +593,25 @@ pub fn csv(results: &Results) -> String {
             f64::from(u8::from(point.ok)),
         );
     }
-    for idle in &results.idle {
-        let Ok(f) = &idle.figures else { continue };
-        let n = idle.wanted as u64;
-        let opt = |v: Option<u64>| v.map_or(f64::NAN, |v| v as f64);
-        row("idle", idle.server, n, "answered", f.answered as f64);
-        row("idle", idle.server, n, "errors", f.errors.len() as f64);
-        row(
-            "idle",
-            idle.server,
-            n,
-            "rss_before_kib",
-            opt(f.rss_before_kib),
-        );
-        row("idle", idle.server, n, "rss_kib", opt(f.rss_kib));
-        row("idle", idle.server, n, "threads", opt(f.threads));
-        row(
-            "idle",
-            idle.server,
-            n,
-            "idle_cpu_percent",
-            f.idle_cpu_percent.unwrap_or(f64::NAN),
-        );
+    for (scenario, idles) in [("idle", &results.idle), ("crowd", &results.crowd)] {
+        for idle in idles {
+            let Ok(f) = &idle.figures else { continue };
+            let n = idle.wanted as u64;
+            let opt = |v: Option<u64>| v.map_or(f64::NAN, |v| v as f64);
+            let cpu = f.idle_cpu_percent.unwrap_or(f64::NAN);
+            row(scenario, idle.server, n, "answered", f.answered as f64);
+            row(scenario, idle.server, n, "errors", f.errors.len() as f64);
+            row(
+                scenario,
+                idle.server,
+                n,
+                "rss_before_kib",
+                opt(f.rss_before_kib),
+            );
+            row(scenario, idle.server, n, "rss_kib", opt(f.rss_kib));
+            row(scenario, idle.server, n, "threads", opt(f.threads));
+            row(scenario, idle.server, n, "idle_cpu_percent", cpu);
+        }
     }
     text
 }

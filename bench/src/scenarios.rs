@@ -8,6 +8,9 @@
 //!    students; the cost per request at each size.
 //! 3. **Idle connections**: 1,000 connections held open; the server's
 //!    memory, threads and CPU use while nobody says anything.
+//! 4. **A crowd**: 10,000 idle connections, for the servers built to hold
+//!    many ([`CROWD`]): a thread each (lessons 02 and 03) against one thread
+//!    for all (the event loop).
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
@@ -44,7 +47,7 @@ pub struct Contender {
 }
 
 /// Every server the benchmark runs, baseline first.
-pub const CONTENDERS: [Contender; 4] = [
+pub const CONTENDERS: [Contender; 5] = [
     Contender {
         name: "baseline-server",
         options: &[],
@@ -67,7 +70,36 @@ pub const CONTENDERS: [Contender; 4] = [
         options: &["--no-journal"],
         role: Role::Concurrent,
     },
+    Contender {
+        name: "lesson-bonus-event-loop",
+        options: &[],
+        role: Role::Concurrent,
+    },
 ];
+
+/// The servers the crowd scenario runs: lesson 02 and 03 (a thread per
+/// connection) and the event loop (one thread for all). The baseline is a
+/// thread per connection like lesson 02, and lesson 01 serves one
+/// connection at a time: neither adds to this comparison.
+pub const CROWD: [&str; 3] = [
+    "lesson-02-threads",
+    "lesson-03-final",
+    "lesson-bonus-event-loop",
+];
+
+/// The options that let `server` hold `connections` at once: lesson 03 and
+/// the event loop admit 1,024 by default; lesson 02 has no limit (and no
+/// such option).
+fn crowd_options(server: &str, connections: usize) -> Vec<String> {
+    let mut options = Vec::new();
+    if server != "lesson-02-threads" {
+        options.extend(["--max-connections".into(), (connections + 16).to_string()]);
+    }
+    if server == "lesson-03-final" {
+        options.push("--no-journal".into());
+    }
+    options
+}
 
 /// The sizes of everything: `full` for the book, `quick` to check it works.
 #[derive(Debug, Clone)]
@@ -97,6 +129,8 @@ pub struct Settings {
     pub idle_connections: usize,
     /// How long to hold them while measuring CPU use.
     pub idle_hold: Duration,
+    /// How many idle connections the crowd scenario holds.
+    pub crowd_connections: usize,
 }
 
 impl Settings {
@@ -113,6 +147,7 @@ impl Settings {
             repeats: 3,
             idle_connections: 1_000,
             idle_hold: Duration::from_secs(3),
+            crowd_connections: 10_000,
         }
     }
 
@@ -129,6 +164,7 @@ impl Settings {
             repeats: 1,
             idle_connections: 50,
             idle_hold: Duration::from_millis(300),
+            crowd_connections: 100,
         }
     }
 }
@@ -205,23 +241,23 @@ pub struct Results {
     pub sweep: Vec<SweepPoint>,
     /// The idle-connections scenario.
     pub idle: Vec<Idle>,
+    /// The crowd scenario: many more idle connections, [`CROWD`] only.
+    pub crowd: Vec<Idle>,
 }
 
 /// Runs every scenario against every contender; `say` hears about progress.
+///
+/// `idle_connections` and `crowd_connections` are the settings' counts,
+/// lowered to what the open-file limit allows.
 pub fn run_all(
     settings: &Settings,
     binaries: &Path,
-    idle_connections: usize,
+    (idle_connections, crowd_connections): (usize, usize),
     say: &mut dyn FnMut(String),
 ) -> Result<Results, String> {
-    let start = |contender: &Contender| {
-        let binary = binaries.join(format!(
-            "{}{}",
-            contender.name,
-            std::env::consts::EXE_SUFFIX
-        ));
-        ServerProcess::start(&binary, contender.options)
-    };
+    let binary = |name: &str| binaries.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    let start =
+        |contender: &Contender| ServerProcess::start(&binary(contender.name), contender.options);
     let mut results = Results::default();
     for repeat in 0..settings.repeats {
         for &connections in &settings.connections {
@@ -266,6 +302,18 @@ pub fn run_all(
             server: contender.name,
             wanted: idle_connections,
             figures,
+        });
+    }
+    for server in CROWD {
+        say(format!(
+            "crowd: {server} with {crowd_connections} connections"
+        ));
+        let options = crowd_options(server, crowd_connections);
+        let process = ServerProcess::start(&binary(server), &options)?;
+        results.crowd.push(Idle {
+            server,
+            wanted: crowd_connections,
+            figures: Ok(hold_idle(&process, crowd_connections, settings.idle_hold)),
         });
     }
     Ok(results)

@@ -83,8 +83,9 @@ impl<R: Read> LineReader<R> {
 }
 
 // ANCHOR: decode
-/// Turns a line's bytes (ending in `\n`) into a frame.
-fn decode(bytes: &[u8]) -> Frame {
+/// Turns a line's bytes (ending in `\n`) into a frame. Public for servers
+/// that keep their own buffer of received bytes (the bonus event loop).
+pub fn decode(bytes: &[u8]) -> Frame {
     let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
     // Telnet and Windows programs end lines with "\r\n".
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);

@@ -29,7 +29,7 @@ pub struct Flooder {
     stalled: Receiver<()>,
     /// Set to make the thread stop writing.
     stop: Arc<AtomicBool>,
-    /// Ends on `stop`, when the server hangs up, or after [`WAIT`].
+    /// Ends on `stop`, when the server hangs up, or after twice [`WAIT`].
     thread: JoinHandle<()>,
 }
 
@@ -71,12 +71,14 @@ impl Flooder {
 }
 
 /// Writes whole `HELP` lines, never reading, until told to stop, the server
-/// hangs up, or [`WAIT`] passes.
+/// hangs up, or twice [`WAIT`] passes: longer than any single wait of a
+/// test, so that a test waiting for the server to hang up never mistakes
+/// the flooder giving up (and closing) for the server doing it.
 fn flood(mut stream: TcpStream, stalled: &Sender<()>, stop: &AtomicBool) {
     let requests = "HELP\n".repeat(1000).into_bytes();
     // Where the next write starts, so that a partial write never breaks a line.
     let mut at = 0;
-    let deadline = Instant::now() + WAIT;
+    let deadline = Instant::now() + 2 * WAIT;
     while !stop.load(Ordering::SeqCst) && Instant::now() < deadline {
         match stream.write(&requests[at..]) {
             Ok(written) => at = (at + written) % requests.len(),

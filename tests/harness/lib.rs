@@ -33,11 +33,27 @@ use wait_timeout::ChildExt;
 /// a client run. Generous, because CI machines are shared and slow.
 pub const WAIT: Duration = Duration::from_secs(20);
 
-/// The three lesson servers, in course order.
-pub const LESSONS: [&str; 3] = ["lesson-01-blocking", "lesson-02-threads", "lesson-03-final"];
+/// The lesson servers, in course order: the three lessons, then the bonus.
+pub const LESSONS: [&str; 4] = [
+    "lesson-01-blocking",
+    "lesson-02-threads",
+    "lesson-03-final",
+    "lesson-bonus-event-loop",
+];
 
 /// The lessons that serve many clients at once.
-pub const CONCURRENT_LESSONS: [&str; 2] = ["lesson-02-threads", "lesson-03-final"];
+pub const CONCURRENT_LESSONS: [&str; 3] = [
+    "lesson-02-threads",
+    "lesson-03-final",
+    "lesson-bonus-event-loop",
+];
+
+/// The lessons that protect themselves and their users (PROTOCOL.md, "What
+/// each lesson implements"): a connection limit, idle and write timeouts, a
+/// teacher key and a graceful shutdown, with the same options and the same
+/// log lines. The bonus event loop is built another way, and must behave
+/// the same.
+pub const GUARDED_LESSONS: [&str; 2] = ["lesson-03-final", "lesson-bonus-event-loop"];
 
 /// The packages of the other binaries tests run: the grader (`check`) and
 /// the bug-hunt servers (`bug-01` ...).
@@ -265,7 +281,7 @@ impl Server {
 /// otherwise. A test that does not give it one runs it in memory only
 /// (`--no-journal`, which the transcripts do not show): no two test servers
 /// then share a file, and none is left behind.
-fn in_memory_unless_told<'a>(lesson: &str, args: &[&'a str]) -> Option<&'a str> {
+pub fn in_memory_unless_told<'a>(lesson: &str, args: &[&'a str]) -> Option<&'a str> {
     let told = args
         .iter()
         .any(|arg| arg.starts_with("--journal") || *arg == "--no-journal");

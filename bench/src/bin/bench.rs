@@ -71,18 +71,19 @@ fn run(args: &Args) -> Result<(), String> {
     if !args.no_build {
         build_servers(&binaries)?;
     }
-    // The idle scenario needs a descriptor per connection, in the benchmark
-    // and again in the server (which inherits this limit).
-    let wanted = settings.idle_connections as u64;
-    let limit = raise_open_files(wanted + 1024);
-    let idle_connections = fitting(&limit, settings.idle_connections);
+    // The idle and crowd scenarios need a descriptor per connection, in the
+    // benchmark and again in the server (which inherits this limit).
+    let most = settings.idle_connections.max(settings.crowd_connections);
+    let limit = raise_open_files(most as u64 + 1024);
     eprintln!("{limit}");
-    if idle_connections < settings.idle_connections && !args.durability_only {
+    let idle_connections = fitting(&limit, settings.idle_connections);
+    let crowd_connections = fitting(&limit, settings.crowd_connections);
+    let short = crowd_connections < most || idle_connections < settings.idle_connections;
+    if short && !args.durability_only {
         eprintln!(
-            "warning: only {idle_connections} idle connections fit in the open-file limit; \
-             raise it (ulimit -n {}) to measure {}",
-            wanted + 1024,
-            settings.idle_connections
+            "warning: only {crowd_connections} idle connections fit in the open-file limit; \
+             raise it (ulimit -n {}) to measure {most}",
+            most + 1024,
         );
     }
 
@@ -90,12 +91,8 @@ fn run(args: &Args) -> Result<(), String> {
     let results = if args.durability_only {
         None
     } else {
-        Some(scenarios::run_all(
-            &settings,
-            &binaries,
-            idle_connections,
-            say,
-        )?)
+        let counts = (idle_connections, crowd_connections);
+        Some(scenarios::run_all(&settings, &binaries, counts, say)?)
     };
     let durability = measure_durability(&durability_settings, &binaries, say)?;
     let description = describe_run(&settings, &limit);
@@ -163,6 +160,7 @@ fn build_servers(binaries: &Path) -> Result<(), String> {
         "lesson-01-blocking",
         "lesson-02-threads",
         "lesson-03-final",
+        "lesson-bonus-event-loop",
         "chamada-bench",
     ] {
         command.args(["-p", package]);

@@ -15,11 +15,14 @@
 //!
 //! [`run`] is the server itself, separate from `main` so that tests can run
 //! a server in their own process and stop it with a [`Shutdown`], exactly
-//! as a signal would.
+//! as a signal would. The command-line options that fill its [`Config`] are
+//! in [`options`], shared with the bonus event loop, which also takes this
+//! library's listener, `Config` and shutdown report.
 
 pub mod journal;
 pub mod listener;
 pub mod open_connections;
+pub mod options;
 pub mod registry;
 pub mod session;
 pub mod shutdown;
@@ -57,7 +60,9 @@ pub struct Config {
     /// many `write` calls it takes. A client that stops reading (or reads a
     /// trickle) fills its socket's buffers and then our `write` blocks; past
     /// this deadline we reset the connection instead of keeping a thread
-    /// stuck for it.
+    /// stuck for it. (The bonus event loop reads it its own way: one
+    /// deadline for all the output waiting for a connection; see its
+    /// `connection.rs`.)
     pub write_timeout: Duration,
     /// When set, `START`, `END` and `STATUS` need `AUTH` with this key.
     pub teacher_key: Option<TeacherKey>,

@@ -1,54 +1,34 @@
-//! Lesson 03's command line: read the options, bind, install the handler
-//! for Ctrl-C, SIGTERM and SIGHUP, run the server, and print what was still
-//! open at the end.
+//! Lesson 03's command line: read the options, open the journal, bind,
+//! install the handler for Ctrl-C, SIGTERM and SIGHUP, run the server, and
+//! print what was still open at the end.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use std::io::Write;
-
-use chamada::log::Log;
-use chamada::{RollCalls, ServerArgs, StartupError, TeacherKey};
+use chamada::{RollCalls, ServerArgs, StartupError};
 use clap::Parser;
 use lesson_03_final::journal::{self, Journal};
-use lesson_03_final::{listener, open_connections, registry, run, Config, Shutdown};
+use lesson_03_final::options::Options;
+use lesson_03_final::shutdown::report_still_open;
+use lesson_03_final::{listener, open_connections, registry, run, Shutdown};
 
 /// Lesson 03: the roll-call server for a real classroom, with a registry
-/// thread, connection limits, timeouts, a teacher key and graceful shutdown.
+/// thread, connection limits, timeouts, a teacher key, graceful shutdown
+/// and a journal.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
     #[command(flatten)]
     server: ServerArgs,
-    /// The most clients served at once; one more gets ERROR busy.
-    #[arg(long, value_name = "N", default_value_t = 1024,
-          value_parser = clap::value_parser!(u32).range(1..))]
-    max_connections: u32,
-    /// Hang up on a client that sends no request for this long (blank lines
-    /// do not count).
-    #[arg(long, value_name = "SECONDS", default_value_t = 300,
-          value_parser = clap::value_parser!(u64).range(1..))]
-    idle_timeout: u64,
-    /// Hang up on a client when one response has not wholly left within
-    /// this time (the client stopped reading, or reads too slowly).
-    #[arg(long, value_name = "SECONDS", default_value_t = 10,
-          value_parser = clap::value_parser!(u64).range(1..))]
-    write_timeout: u64,
-    /// At shutdown, how long open connections get to finish their request
-    /// and hear ERROR shutdown before their sockets are closed.
-    #[arg(long, value_name = "SECONDS", default_value_t = 1)]
-    shutdown_grace: u64,
-    /// Require this key (AUTH <key>) for START, END and STATUS. Prefer the
-    /// environment variable: a command line is visible to everyone in `ps`.
-    /// A key may start with `-`; a bad one is refused without being shown.
-    #[arg(
-        long,
-        value_name = "KEY",
-        env = "CHAMADA_TEACHER_KEY",
-        hide_env_values = true,
-        allow_hyphen_values = true
-    )]
-    teacher_key: Option<TeacherKey>,
+    #[command(flatten)]
+    options: Options,
+    #[command(flatten)]
+    journal: JournalArgs,
+}
+
+/// Lesson 03's own options (step 5): where the roll calls are made durable.
+/// The bonus event loop shares [`Options`] but has no journal.
+#[derive(clap::Args)]
+struct JournalArgs {
     /// Keep every roll call in this journal, so that a crash loses nothing
     /// acknowledged: a server started on it again reopens them. The lists
     /// of ended roll calls go to CSV files in FILE's folder, in a folder
@@ -68,20 +48,9 @@ struct Args {
     compact_journal_at: u64,
 }
 
-impl Args {
-    fn config(&self) -> Config {
-        Config {
-            max_connections: self.max_connections as usize,
-            idle_timeout: Duration::from_secs(self.idle_timeout),
-            write_timeout: Duration::from_secs(self.write_timeout),
-            teacher_key: self.teacher_key.clone(),
-            grace: Duration::from_secs(self.shutdown_grace),
-            max_batch: self.max_batch as usize,
-        }
-    }
-
+impl JournalArgs {
     /// The journal to use, opened and replayed into `roll_calls`, or none.
-    fn journal(
+    fn open(
         &self,
         roll_calls: &mut RollCalls,
     ) -> Result<Option<(Journal, journal::Restored)>, StartupError> {
@@ -100,7 +69,7 @@ fn main() -> Result<(), StartupError> {
     let log = chamada::log::init();
     let mut roll_calls = args.server.roll_calls()?;
     // Before binding: a second server on the same journal stops here.
-    let journal = args.journal(&mut roll_calls)?;
+    let journal = args.journal.open(&mut roll_calls)?;
     let listener = listener::listen(args.server.bind)
         .map_err(|error| StartupError::cannot_listen(args.server.bind, error))?;
     chamada::server::announce(&listener);
@@ -110,12 +79,13 @@ fn main() -> Result<(), StartupError> {
         tracing::info!("{restored}");
     }
     let journal = journal.map(|(journal, _)| journal);
-    if args.teacher_key.is_some() {
+    if args.options.teacher_key.is_some() {
         // Say that there is a key, never what it is: logs get shared.
         tracing::info!("teachers must send AUTH with the teacher key");
     }
-    let mut config = args.config();
+    let mut config = args.options.config();
     config.max_connections = open_connections::fit_to_file_limit(config.max_connections);
+    config.max_batch = args.journal.max_batch as usize;
 
     // ANCHOR: signals
     let shutdown = Shutdown::new();
@@ -131,54 +101,20 @@ fn main() -> Result<(), StartupError> {
     .map_err(|error| StartupError(format!("cannot install the Ctrl-C handler: {error}")))?;
     // ANCHOR_END: signals
 
-    let journaled = journal.is_some();
+    let where_kept = journal
+        .is_some()
+        .then(|| where_lists_are(&args.journal.journal));
     let roll_calls = run(listener, config, roll_calls, journal, shutdown);
-    log_still_open(&roll_calls);
-    if journaled {
-        log_where_lists_are(&args.journal);
-    }
-    finish_log(log, &roll_calls);
+    report_still_open(&roll_calls, where_kept, log);
     Ok(())
 }
 
-/// With a journal, says where every list is kept.
-fn log_where_lists_are(journal: &Path) {
-    tracing::info!(
+/// With a journal, where every list is kept.
+fn where_lists_are(journal: &Path) -> String {
+    format!(
         "the journal {} keeps the roll calls still open (a server started on it reopens them); \
          the lists of ended ones are in {}/",
         journal.display(),
         journal::ended_folder(journal).display()
-    );
+    )
 }
-
-// ANCHOR: still_open
-/// Logs every roll call still open, as the `STATUS` line a teacher would
-/// have seen, so a forgotten `END` loses nobody's presence.
-fn log_still_open(roll_calls: &RollCalls) {
-    let open = roll_calls.still_open();
-    let s = if open.len() == 1 { "" } else { "s" };
-    tracing::info!("{} roll call{s} still open at shutdown", open.len());
-    for status in &open {
-        tracing::info!("{status}");
-    }
-}
-
-/// Writes out the log's last lines. If some lines could not be written
-/// (standard output is a pipe nobody reads, say), the lists still open may
-/// be among them: then they are written to standard error too, directly.
-fn finish_log(log: Log, roll_calls: &RollCalls) {
-    let open = roll_calls.still_open();
-    let lost = log.finish();
-    if lost == 0 || open.is_empty() {
-        return;
-    }
-    let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(
-        stderr,
-        "{lost} log line(s) could not be written; the roll calls still open were:"
-    );
-    for status in &open {
-        let _ = writeln!(stderr, "{status}");
-    }
-}
-// ANCHOR_END: still_open

@@ -3,13 +3,17 @@
 //! Ctrl-C (or SIGTERM, or a test) calls [`Shutdown::begin`]. The accept loop
 //! stops taking connections, each connection thread finishes the request it
 //! is answering and sends `ERROR shutdown` (those still open when the grace
-//! period ends are shut down from outside instead), and `main` prints the
-//! roll calls still open before the process exits.
+//! period ends are shut down from outside instead), and `main` logs the
+//! roll calls still open ([`report_still_open`]) before the process exits.
 
+use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
+
+use chamada::log::Log;
+use chamada::RollCalls;
 
 // ANCHOR: signal
 /// A cheap, cloneable handle to one server's shutdown signal.
@@ -86,3 +90,41 @@ fn reachable(addr: SocketAddr) -> SocketAddr {
     };
     SocketAddr::new(ip, addr.port())
 }
+
+// ANCHOR: still_open
+/// Logs every roll call still open, as the `STATUS` line a teacher would
+/// have seen, so a forgotten `END` loses nobody's presence.
+///
+/// If some log lines could not be written (standard output is a pipe
+/// nobody reads, say), the lists may be among them: then they are written
+/// to standard error as well, directly.
+///
+/// `where_kept`, when the server has a journal, says where the lists are
+/// kept, and is logged after them.
+///
+/// `main` calls it once `run` has returned the roll calls; so does the
+/// bonus event loop, whose shutdown ends the same way.
+pub fn report_still_open(roll_calls: &RollCalls, where_kept: Option<String>, log: Log) {
+    let open = roll_calls.still_open();
+    let s = if open.len() == 1 { "" } else { "s" };
+    tracing::info!("{} roll call{s} still open at shutdown", open.len());
+    for status in &open {
+        tracing::info!("{status}");
+    }
+    if let Some(where_kept) = where_kept {
+        tracing::info!("{where_kept}");
+    }
+    let lost = log.finish();
+    if lost == 0 || open.is_empty() {
+        return;
+    }
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(
+        stderr,
+        "{lost} log line(s) could not be written; the roll calls still open were:"
+    );
+    for status in &open {
+        let _ = writeln!(stderr, "{status}");
+    }
+}
+// ANCHOR_END: still_open
