@@ -20,11 +20,14 @@ msgmerge --quiet --update --backup=none --no-fuzzy-matching "$po" "$scratch/mess
 # Drop translations of text the book no longer has.
 msgattrib --no-obsolete "$po" -o "$po"
 
-# Untranslated text from code blocks (a Rust comment or string literal):
-# its "translation" is itself.
-msggrep --msgid -E -e '^(//|"[^"]*"$)' "$po" | msgattrib --untranslated - |
-    msgen - -o "$scratch/code.po"
-msgcat --use-first "$scratch/code.po" "$po" -o "$po"
+# Untranslated text from code blocks (a Rust comment or string literal, a
+# shell comment): code stays as it is, so its "translation" is itself.
+msggrep --msgid -E -e '^(//|# |"[^"]*"$)' "$po" |
+    msgattrib --untranslated - -o "$scratch/code.po"
+if [ -s "$scratch/code.po" ]; then
+    msgen "$scratch/code.po" -o "$scratch/code.po"
+    msgcat --use-first "$scratch/code.po" "$po" -o "$po"
+fi
 
 msgfmt --statistics -o /dev/null "$po"
 echo "Where the text still to translate is (untranslated, then fuzzy):"
