@@ -12,12 +12,12 @@
 //! own, through [`run`] (its own request loop) or [`run_answering`] (its
 //! own way of answering).
 
-use std::io::{self, Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::io::{self, Write};
+use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread;
-use std::time::Duration;
 
+use chamada::connection::lingering_close;
 use chamada::{server, Command, ErrorCode, Frame, LineReader, Request, Response};
 use chamada::{RollCalls, ServerArgs, StartupError};
 use clap::Parser;
@@ -98,7 +98,7 @@ pub fn serve_lines(stream: TcpStream, mut answer: impl FnMut(Command) -> Respons
             break;
         }
     }
-    hang_up(&stream);
+    lingering_close(&stream);
 }
 
 /// The response to one frame (`None` for a blank line).
@@ -121,13 +121,4 @@ pub fn respond(frame: Frame, answer: impl FnOnce(Command) -> Response) -> Option
 /// Writes one response line.
 pub fn send(mut stream: &TcpStream, response: &Response) -> io::Result<()> {
     stream.write_all(format!("{response}\n").as_bytes())
-}
-
-/// Closes a connection so that the last response arrives: stop writing,
-/// let the client's unread bytes in (briefly), then close. Closing with
-/// bytes unread would send a reset, which can destroy that response.
-pub fn hang_up(stream: &TcpStream) {
-    let _ = stream.shutdown(Shutdown::Write);
-    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
-    let _ = io::copy(&mut stream.take(64 * 1024), &mut io::sink());
 }

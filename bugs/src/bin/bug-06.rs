@@ -43,5 +43,5 @@ fn serve(stream: TcpStream, roll_calls: &Mutex<RollCalls>) {
             break;
         }
     }
-    chamada_bugs::hang_up(&stream);
+    chamada::connection::lingering_close(&stream);
 }
