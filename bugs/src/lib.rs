@@ -7,7 +7,7 @@
 //!
 //! This is also a correct server, taken apart: a thread per client
 //! ([`thread_per_client`]), a request loop that reads whole lines
-//! ([`serve_lines`]) and answers them ([`respond`]) from roll calls behind
+//! ([`serve_lines`]) and answers them (the library's `respond`) from roll calls behind
 //! one lock ([`answer`]). A bug server replaces one of these parts with its
 //! own, through [`run`] (its own request loop) or [`run_answering`] (its
 //! own way of answering).
@@ -17,8 +17,8 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread;
 
-use chamada::connection::lingering_close;
-use chamada::{server, Command, ErrorCode, Frame, LineReader, Request, Response};
+use chamada::connection::{lingering_close, respond};
+use chamada::{server, Command, LineReader, Response};
 use chamada::{RollCalls, ServerArgs, StartupError};
 use clap::Parser;
 
@@ -99,23 +99,6 @@ pub fn serve_lines(stream: TcpStream, mut answer: impl FnMut(Command) -> Respons
         }
     }
     lingering_close(&stream);
-}
-
-/// The response to one frame (`None` for a blank line).
-pub fn respond(frame: Frame, answer: impl FnOnce(Command) -> Response) -> Option<Response> {
-    let line = match frame {
-        Frame::Line(line) => line,
-        Frame::NotUtf8 => return Some(Response::error(ErrorCode::BadRequest, "not UTF-8")),
-        Frame::TooLong => return Some(Response::line_too_long()),
-    };
-    Some(match Request::parse(&line) {
-        Ok(None) => return None,
-        Ok(Some(Request::Command(command))) => answer(command),
-        Ok(Some(Request::Auth(_))) => Response::Authorized, // no teacher key here
-        Ok(Some(Request::Help)) => Response::Help,
-        Ok(Some(Request::Quit)) => Response::Bye,
-        Err(bad) => Response::error(ErrorCode::BadRequest, bad.0),
-    })
 }
 
 /// Writes one response line.

@@ -31,8 +31,8 @@ fn serve(mut stream: TcpStream, roll_calls: &Mutex<RollCalls>) {
         };
         let text = String::from_utf8_lossy(&buffer[..received]);
         let line = chamada::Frame::Line(text.trim_end_matches(['\r', '\n']).to_owned());
-        let answer = |command| chamada_bugs::answer(roll_calls, command);
-        let Some(response) = chamada_bugs::respond(line, answer) else {
+        let mut answer = |command| chamada_bugs::answer(roll_calls, command);
+        let Some(response) = chamada::respond(line, &mut answer) else {
             continue;
         };
         if chamada_bugs::send(&stream, &response).is_err() || response.closes_connection() {

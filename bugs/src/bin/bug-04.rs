@@ -28,7 +28,7 @@ fn serve(stream: TcpStream, roll_calls: &Mutex<RollCalls>) {
             Ok(Some(frame)) => frame,
             Ok(None) | Err(_) => break, // the client left
         };
-        let Some(response) = chamada_bugs::respond(frame, |command| roll_calls.answer(command))
+        let Some(response) = chamada::respond(frame, &mut |command| roll_calls.answer(command))
         else {
             continue;
         };

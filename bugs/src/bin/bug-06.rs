@@ -35,8 +35,8 @@ fn serve(stream: TcpStream, roll_calls: &Mutex<RollCalls>) {
             Ok(text) => Frame::Line(text.trim_end_matches(['\r', '\n']).to_owned()),
             Err(_) => Frame::NotUtf8,
         };
-        let answer = |command| chamada_bugs::answer(roll_calls, command);
-        let Some(response) = chamada_bugs::respond(frame, answer) else {
+        let mut answer = |command| chamada_bugs::answer(roll_calls, command);
+        let Some(response) = chamada::respond(frame, &mut answer) else {
             continue;
         };
         if chamada_bugs::send(&stream, &response).is_err() || response.closes_connection() {
