@@ -108,18 +108,26 @@ impl ConnectionLog {
     /// Logs `<peer> connected` for a newly accepted connection.
     pub fn opened(stream: &TcpStream) -> ConnectionLog {
         let peer = peer_name(stream);
-        tracing::info!("{peer} connected");
+        log_connected(&peer);
         ConnectionLog { peer }
     }
 
     /// Logs `<peer> disconnected after <n> requests: <why>`.
     pub fn closed(self, requests: usize, ending: &Ending) {
-        let s = if requests == 1 { "" } else { "s" };
-        tracing::info!(
-            "{} disconnected after {requests} request{s}: {ending}",
-            self.peer
-        );
+        log_disconnected(&self.peer, requests, ending);
     }
+}
+
+/// The `<peer> connected` line, for a server that keeps no
+/// [`ConnectionLog`] per connection (the bonus event loop).
+pub fn log_connected(peer: impl fmt::Display) {
+    tracing::info!("{peer} connected");
+}
+
+/// The `<peer> disconnected after <n> requests: <why>` line.
+pub fn log_disconnected(peer: impl fmt::Display, requests: usize, ending: &Ending) {
+    let s = if requests == 1 { "" } else { "s" };
+    tracing::info!("{peer} disconnected after {requests} request{s}: {ending}");
 }
 // ANCHOR_END: log
 

@@ -12,17 +12,17 @@
 use std::io;
 use std::net::SocketAddr;
 
-use chamada::connection::Ending;
+use chamada::connection::{self, Ending};
 
-/// A client connected and was admitted.
+/// A client connected and was admitted (the library's line, as every
+/// lesson logs it).
 pub fn connected(peer: SocketAddr) {
-    tracing::info!("{peer} connected");
+    connection::log_connected(peer);
 }
 
-/// A connection is over.
+/// A connection is over (the library's line, as every lesson logs it).
 pub fn disconnected(peer: SocketAddr, requests: usize, ending: &Ending) {
-    let s = if requests == 1 { "" } else { "s" };
-    tracing::info!("{peer} disconnected after {requests} request{s}: {ending}");
+    connection::log_disconnected(peer, requests, ending);
 }
 
 /// A client came while the server was full.
