@@ -12,7 +12,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use chamada::{ClassId, Response, StudentId};
-use crossbeam_channel::{unbounded, Receiver, Sender};
+use crossbeam_channel::{bounded, unbounded, Receiver, Sender};
 
 use super::{Category, Check, Ctx, LESSON_01, LESSON_02, PROCESSES_THREADS};
 use crate::probe::{ended, presence, started, Conn, Failure, Heard};
@@ -246,13 +246,15 @@ fn student_id(client: usize, n: usize) -> String {
 }
 
 /// One client answering for its students, one request at a time, telling
-/// `progress` after each answer.
+/// `progress` after each answer. With a `gate`, the client stops halfway
+/// until the gate opens (its sender is dropped).
 fn answer_for(
     ctx: &Ctx,
     class: ClassId,
     client: usize,
     conn: Option<Conn<'_>>,
     progress: &Sender<()>,
+    gate: Option<&Receiver<()>>,
 ) -> Result<Vec<Answer>, Failure> {
     let mut conn = match conn {
         Some(conn) => conn,
@@ -260,6 +262,9 @@ fn answer_for(
     };
     let mut answers = Vec::with_capacity(ANSWERS_EACH);
     for n in 0..ANSWERS_EACH {
+        if let (Some(gate), true) = (gate, n == ANSWERS_EACH / 2) {
+            let _ = gate.recv(); // returns once the gate's sender is gone
+        }
         let student = student_id(client, n);
         let expected = format!("PRESENCE {class} <time>, or PRESENCE 0 <time> once it has ended");
         let response = conn.ask(&format!("PRESENT {student} {class}"), &expected, |r| {
@@ -323,6 +328,11 @@ fn answers_during_end(ctx: &Ctx) -> Result<(), Failure> {
 /// Every student client answering at once, each on its own thread, while
 /// the teacher sends `STATUS` after a quarter of the answers and `END`
 /// after half.
+///
+/// The odd clients race the `END` (a server that checks and acts under two
+/// locks loses an answer there). The even ones stop halfway and go on only
+/// once the roll call has ended, so that some answers surely come after the
+/// `END`, however the threads are scheduled: a server must refuse them.
 fn at_once(
     ctx: &Ctx,
     class: ClassId,
@@ -334,16 +344,23 @@ fn at_once(
         conns.push(ctx.probe.connect(&format!("client {client}"))?);
     }
     let (progress, heard) = unbounded();
+    let (open_gate, gate) = bounded::<()>(0);
     thread::scope(|scope| {
         let students: Vec<_> = conns
             .into_iter()
             .enumerate()
             .map(|(client, conn)| {
                 let progress = progress.clone();
-                scope.spawn(move || answer_for(ctx, class, client, Some(conn), &progress))
+                let gate = (client % 2 == 0).then(|| gate.clone());
+                scope.spawn(move || {
+                    answer_for(ctx, class, client, Some(conn), &progress, gate.as_ref())
+                })
             })
             .collect();
         let view = (|| {
+            // Dropped on every way out of here, END or failure: the gated
+            // students then go on.
+            let _open_gate_when_done = open_gate;
             let moving = wait_for_answers(ctx, &heard, STUDENTS / 4);
             let (status, status_at) = ask_status(ctx, class, teacher)?;
             if moving {
@@ -391,7 +408,7 @@ fn in_turn(
         if client == STUDENT_CLIENTS / 2 {
             ended = Some(ask_end(ctx, class, teacher)?);
         }
-        answers.extend(answer_for(ctx, class, client, None, &progress)?);
+        answers.extend(answer_for(ctx, class, client, None, &progress, None)?);
     }
     let (Some((status, status_at)), Some(ended)) = (status, ended) else {
         unreachable!("STUDENT_CLIENTS is at least 2")
