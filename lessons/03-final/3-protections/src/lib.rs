@@ -1,31 +1,27 @@
-//! # Lesson 03: one thread owns the state; the server protects itself
+//! # Lesson 03, step 3: the server protects itself
 //!
-//! Lesson 02 served every client at once, each thread taking turns at a
-//! shared, locked state. This lesson changes who owns the state and adds
-//! what a server needs before a real class can rely on it, in steps of one
-//! idea each; the book gives each step a page.
+//! Step 2 served everyone who came, waited for ever for a client to speak
+//! or to read, and let anyone open and close roll calls. A real class needs
+//! more. This step adds the protections, each small:
 //!
-//! | step | idea | where |
+//! | protection | what it stops | where |
 //! |---|---|---|
-//! | 1 | one registry thread owns all roll calls; connection threads send it messages over channels | [`registry`], [`Session::answer`](session::Session) |
-//! | 2 | the listening socket built by hand with socket2: SO_REUSEADDR, an explicit backlog | [`listener`] |
-//! | 3 | protections: a connection limit (`ERROR busy`), idle and write timeouts, the teacher key | [`open_connections`], [`session`], [`turn_away`] |
-//! | 4 | graceful shutdown on Ctrl-C or SIGTERM, without losing a list | [`shutdown`], [`run`], `main.rs` |
-//! | 5 | durability: a journal, synced once per batch of requests (group commit) | [`journal`], [`registry`] |
+//! | a connection limit, `ERROR busy` past it | a flood of connections exhausting threads and memory | [`open_connections`], [`turn_away`] |
+//! | the open-file limit, raised and respected | `accept` failing for everyone once descriptors run out | [`open_connections::fit_to_file_limit`] |
+//! | an idle timeout | silent clients holding a place for ever | [`session`] |
+//! | a write deadline per response | a client that never reads holding a thread for ever | [`session`] |
+//! | a teacher key | students opening and closing roll calls | [`session`] |
+//! | a log written by a thread of its own | a full or closed standard output stalling or killing the server | `chamada::log` |
 //!
-//! [`run`] is the server itself, separate from `main` so that tests can run
-//! a server in their own process and stop it with a [`Shutdown`], exactly
-//! as a signal would. The command-line options that fill its [`Config`] are
-//! in [`options`], shared with the bonus event loop, which also takes this
-//! library's listener, `Config` and shutdown report.
+//! From this step on the server is a library ([`run`], its [`Config`] and
+//! [`options`]) with a thin `main.rs`, because it has grown options and
+//! pieces worth testing one by one.
 
-pub mod journal;
 pub mod listener;
 pub mod open_connections;
 pub mod options;
 pub mod registry;
 pub mod session;
-pub mod shutdown;
 
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
@@ -37,11 +33,9 @@ use chamada::connection::{lingering_close, peer_name};
 use chamada::{Response, RollCalls, TeacherKey};
 use crossbeam_channel::{bounded, Sender};
 
-use journal::Journal;
 use open_connections::{OpenConnections, Place};
 use registry::Registry;
 use session::Session;
-pub use shutdown::Shutdown;
 
 // ANCHOR: config
 /// How a lesson 03 server protects itself; `main` fills it from the
@@ -66,13 +60,6 @@ pub struct Config {
     pub write_timeout: Duration,
     /// When set, `START`, `END` and `STATUS` need `AUTH` with this key.
     pub teacher_key: Option<TeacherKey>,
-    /// At shutdown, how long open connections get to finish the request
-    /// they are answering and send `ERROR shutdown` before their sockets
-    /// are shut down from outside.
-    pub grace: Duration,
-    /// The most requests the registry takes from its inbox at once (step
-    /// 5). With a journal, 1 means a sync after every request.
-    pub max_batch: usize,
 }
 
 impl Default for Config {
@@ -82,52 +69,29 @@ impl Default for Config {
             idle_timeout: Duration::from_secs(300),
             write_timeout: Duration::from_secs(10),
             teacher_key: None,
-            grace: Duration::from_secs(1),
-            max_batch: registry::MAX_BATCH,
         }
     }
 }
 // ANCHOR_END: config
 
 /// How often a connection thread looks up from a blocked read to check the
-/// idle time and the shutdown signal: the socket's read timeout.
+/// idle time: the socket's read timeout.
 pub const TICK: Duration = Duration::from_millis(200);
 
 // ANCHOR: run
-/// Serves roll calls on `listener` until `shutdown` begins. Then stops
-/// accepting, closes the open connections (giving them [`Config::grace`]
-/// to finish) and returns the roll calls as they are, so the caller can
-/// show what was still open.
-/// With a `journal`, every change is durable before it is acknowledged.
-pub fn run(
-    listener: TcpListener,
-    config: Config,
-    roll_calls: RollCalls,
-    journal: Option<Journal>,
-    shutdown: Shutdown,
-) -> RollCalls {
+/// Serves roll calls on `listener`, for as long as the process runs.
+pub fn run(listener: TcpListener, config: Config, roll_calls: RollCalls) {
     let config = Arc::new(config);
-    let (registry, registry_thread) = Registry::start_with(roll_calls, journal, config.max_batch);
+    let registry = Registry::start(roll_calls);
     let open_connections = OpenConnections::new(config.max_connections);
     let closer = start_closer();
-    if let Ok(addr) = listener.local_addr() {
-        shutdown.watch(addr);
-    }
 
     for stream in listener.incoming() {
-        if shutdown.has_begun() {
-            break;
-        }
         match stream {
-            Ok(stream) => {
-                // One socket, shared by the connection thread and the list
-                // of open connections.
-                let stream = Arc::new(stream);
-                match open_connections.admit(&stream) {
-                    Some(place) => start_connection(stream, place, &registry, &config, &shutdown),
-                    None => turn_away(stream, config.max_connections, &closer),
-                }
-            }
+            Ok(stream) => match open_connections.admit() {
+                Some(place) => start_connection(stream, place, &registry, &config),
+                None => turn_away(stream, config.max_connections, &closer),
+            },
             Err(error) => {
                 // Out of file descriptors, most likely: wait for a
                 // connection to close rather than spin on the error.
@@ -136,33 +100,15 @@ pub fn run(
             }
         }
     }
-
-    tracing::info!(
-        "shutting down: no new connections; closing {} open",
-        open_connections.count()
-    );
-    drop(listener); // from here on, new clients get "connection refused"
-    open_connections.close_all(config.grace);
-    drop(registry); // the registry thread ends when the last handle is gone...
-    registry_thread
-        .join()
-        .expect("the registry thread never panics") // ...and returns the state
 }
 // ANCHOR_END: run
 
 // ANCHOR: start_connection
 /// Serves one admitted connection on a thread of its own.
-fn start_connection(
-    stream: Arc<TcpStream>,
-    place: Place,
-    registry: &Registry,
-    config: &Arc<Config>,
-    shutdown: &Shutdown,
-) {
+fn start_connection(stream: TcpStream, place: Place, registry: &Registry, config: &Arc<Config>) {
     let mut session = Session {
         registry: registry.clone(),
         config: Arc::clone(config),
-        shutdown: shutdown.clone(),
         is_teacher: false,
     };
     // The read timeout is how the session's loop gets to look up from a
@@ -193,12 +139,12 @@ fn start_connection(
 /// and this runs on the accept loop's thread, which must never wait on a
 /// client: so the closer thread does it. If the closer is already
 /// [`CLOSER_QUEUE`] clients behind (a flood), this one is closed at once.
-fn turn_away(stream: Arc<TcpStream>, limit: usize, closer: &Sender<Arc<TcpStream>>) {
+fn turn_away(stream: TcpStream, limit: usize, closer: &Sender<TcpStream>) {
     let peer = peer_name(&stream);
     let s = if limit == 1 { "" } else { "s" };
     tracing::info!("{peer} turned away: already {limit} connection{s}");
     let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
-    let _ = (&*stream).write_all(format!("{}\n", Response::busy(limit)).as_bytes());
+    let _ = (&stream).write_all(format!("{}\n", Response::busy(limit)).as_bytes());
     if closer.try_send(stream).is_err() {
         tracing::info!("{peer} closed at once: too many clients turned away at the same time");
     }
@@ -209,8 +155,8 @@ pub const CLOSER_QUEUE: usize = 64;
 
 /// Starts the thread that closes turned-away sockets, one at a time, with
 /// a lingering close. It ends when the returned sender is dropped.
-fn start_closer() -> Sender<Arc<TcpStream>> {
-    let (closer, sockets) = bounded::<Arc<TcpStream>>(CLOSER_QUEUE);
+fn start_closer() -> Sender<TcpStream> {
+    let (closer, sockets) = bounded::<TcpStream>(CLOSER_QUEUE);
     let started = thread::Builder::new()
         .name("closer".into())
         .spawn(move || sockets.iter().for_each(|socket| lingering_close(&socket)));

@@ -1,17 +1,19 @@
 //! The listening socket, built step by step with socket2.
 //!
-//! `std::net::TcpListener::bind` (lessons 01 and 02) creates, binds and
-//! starts listening in one call, with the standard library's choices for
-//! every option. socket2 lets us make each step and each choice ourselves.
+//! `std::net::TcpListener::bind` (lessons 01 and 02, step 1) creates,
+//! binds and starts listening in one call, with the standard library's
+//! choices for every option. socket2 lets us make each step and each choice
+//! ourselves.
 
 use std::io;
 use std::net::{SocketAddr, TcpListener};
 
 use socket2::{Domain, Protocol, Socket, Type};
 
-/// How many finished TCP handshakes the system queues for us before we call
+/// How many connections the system may queue for us before we call
 /// `accept`. A lab where 60 students connect in the same second needs more
-/// than a small default; the system may lower it to its own maximum.
+/// than a small default; the system may lower it to its own maximum
+/// (`net.core.somaxconn` on Linux).
 pub const BACKLOG: i32 = 1024;
 
 // ANCHOR: listen

@@ -1,6 +1,6 @@
-//! Lesson 03's command line: read the options, open the journal, bind,
-//! install the handler for Ctrl-C, SIGTERM and SIGHUP, run the server, and
-//! print what was still open at the end.
+//! Lesson 03's command line (step 5): read the options, open the journal,
+//! bind, install the handler for Ctrl-C, SIGTERM and SIGHUP, run the server,
+//! and print what was still open at the end.
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,196 @@
+//! Serving one connection of lesson 03: the request loop of lessons 01 and
+//! 02, plus what a server needs before a real class can rely on it.
+//!
+//! - Requests go to the registry (step 1), never to the state directly.
+//! - The teacher key, in [`Session::answer`] and [`Session::authorize`].
+//! - The idle timeout: the socket's read timeout ([`crate::TICK`]) makes the
+//!   blocked read give up every so often, so the loop can look at the clock.
+//! - The write timeout: one deadline for each whole response ([`send_within`]),
+//!   and a reset for a client that misses it ([`abandon`]).
+//! - The shutdown notice: checked after every event, blank lines included.
+
+use std::io::{self, Write};
+use std::net::TcpStream;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chamada::connection::{is_timeout, lingering_close, respond, ConnectionLog, Ending};
+use chamada::{Command, Handler, LineReader, Response, TeacherKey};
+use socket2::SockRef;
+use subtle::ConstantTimeEq;
+
+use crate::registry::Registry;
+use crate::shutdown::Shutdown;
+use crate::Config;
+
+// ANCHOR: session
+/// Everything one connection thread needs.
+pub struct Session {
+    /// The way to the roll calls.
+    pub registry: Registry,
+    /// The server's settings, shared by all connections.
+    pub config: Arc<Config>,
+    /// The server-wide shutdown signal.
+    pub shutdown: Shutdown,
+    /// Whether this connection's latest `AUTH` had the right key. It
+    /// belongs to the connection, not the client: a new connection starts
+    /// unauthorized.
+    pub is_teacher: bool,
+}
+// ANCHOR_END: session
+
+impl Handler for Session {
+    // ANCHOR: answer
+    fn answer(&mut self, command: Command) -> Response {
+        let key_needed = self.config.teacher_key.is_some() && !self.is_teacher;
+        if command.is_for_teachers() && key_needed {
+            return Response::teachers_only();
+        }
+        self.registry.ask(command)
+    }
+    // ANCHOR_END: answer
+
+    // ANCHOR: authorize
+    fn authorize(&mut self, key: TeacherKey) -> Response {
+        let Some(expected) = &self.config.teacher_key else {
+            return Response::Authorized; // no key on this server: anyone may teach
+        };
+        // `==` on strings stops at the first differing byte, so how long
+        // it takes tells an attacker how much of a guess was right.
+        // `ct_eq` always looks at every byte.
+        self.is_teacher = bool::from(key.as_bytes().ct_eq(expected.as_bytes()));
+        if self.is_teacher {
+            Response::Authorized
+        } else {
+            Response::wrong_key()
+        }
+    }
+    // ANCHOR_END: authorize
+}
+
+impl Session {
+    // ANCHOR: last_word
+    /// What the server says on its own, unasked, before it hangs up: the
+    /// shutdown notice once shutdown has begun, or the idle timeout when
+    /// the client has been `quiet_for` (without a request) at least the
+    /// idle timeout. `None` while neither applies.
+    fn last_word(&self, quiet_for: Duration) -> Option<Response> {
+        if self.shutdown.has_begun() {
+            Some(Response::shutdown())
+        } else if quiet_for >= self.config.idle_timeout {
+            Some(Response::timeout(self.config.idle_timeout.as_secs()))
+        } else {
+            None
+        }
+    }
+    // ANCHOR_END: last_word
+}
+
+// ANCHOR: serve
+/// Serves one connection to its end, logging when it opens and closes.
+///
+/// The socket must have a read timeout (lesson 03 uses [`crate::TICK`]):
+/// without one, the loop could not notice a shutdown or an idle client
+/// while a read is blocked.
+pub fn serve(stream: &TcpStream, session: &mut Session) {
+    let log = ConnectionLog::opened(stream);
+    let _ = stream.set_nodelay(true); // as in lessons 01 and 02
+    let (ending, answered) = exchange(stream, session);
+    log.closed(answered, &ending);
+}
+// ANCHOR_END: serve
+
+// ANCHOR: exchange
+/// The request loop. Returns why it ended and how many requests it answered.
+fn exchange(stream: &TcpStream, session: &mut Session) -> (Ending, usize) {
+    let mut lines = LineReader::new(stream);
+    let mut last_request = Instant::now();
+    let mut answered = 0;
+    loop {
+        // Wait for a line, but never longer than the read timeout.
+        let response = match lines.read_frame() {
+            Ok(Some(frame)) => respond(frame, session),
+            Ok(None) => return (Ending::ClientLeft, answered),
+            Err(error) if is_timeout(&error) => None, // time to look up
+            Err(error) => return (Ending::Failed(error), answered),
+        };
+        // A blank line gets no response, and does not count as activity:
+        // otherwise a client could hold its place for ever with blank lines.
+        if let Some(response) = response {
+            last_request = Instant::now();
+            answered += 1;
+            if let Err(error) = send_within(stream, &response, session.config.write_timeout) {
+                return (abandon(stream, error), answered);
+            }
+            if response.closes_connection() {
+                lingering_close(stream);
+                return (Ending::Closed(response), answered);
+            }
+        }
+        // After every event (a request, a blank line, a timed-out read),
+        // the server may have something to say: then it says it and hangs
+        // up, whatever the response is.
+        if let Some(last_word) = session.last_word(last_request.elapsed()) {
+            let sent = send_within(stream, &last_word, session.config.write_timeout);
+            lingering_close(stream);
+            return match sent {
+                Ok(()) => (Ending::Closed(last_word), answered),
+                Err(error) => (abandon(stream, error), answered),
+            };
+        }
+    }
+}
+// ANCHOR_END: exchange
+
+// ANCHOR: send_within
+/// Sends one response line, giving up if the whole line has not left
+/// within `limit`.
+///
+/// A socket's write timeout (SO_SNDTIMEO) limits each `write` call, not a
+/// whole response: a client that reads a few bytes now and then lets every
+/// call make a little progress and could keep a long response (and this
+/// thread) going for ever. So the loop sets the timeout of each call to
+/// what is left of one deadline.
+fn send_within(mut stream: &TcpStream, response: &Response, limit: Duration) -> io::Result<()> {
+    let line = format!("{response}\n");
+    let mut unsent = line.as_bytes();
+    let deadline = Instant::now() + limit;
+    while !unsent.is_empty() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(too_slow(limit));
+        }
+        stream.set_write_timeout(Some(left))?;
+        match stream.write(unsent) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(sent) => unsent = &unsent[sent..],
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) if is_timeout(&error) => return Err(too_slow(limit)),
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(())
+}
+// ANCHOR_END: send_within
+
+// ANCHOR: abandon
+/// Gives up on a connection whose response could not be sent.
+///
+/// A plain close would leave the system sending what is still queued (up
+/// to megabytes of a long response) to a client that reads a trickle, for
+/// as long as it keeps reading. With SO_LINGER set to zero, the close that
+/// follows sends a reset instead and throws the queued bytes away.
+fn abandon(stream: &TcpStream, error: io::Error) -> Ending {
+    let _ = SockRef::from(stream).set_linger(Some(Duration::ZERO));
+    Ending::Failed(error)
+}
+// ANCHOR_END: abandon
+
+/// The error a response that missed its deadline ends the connection with.
+fn too_slow(limit: Duration) -> io::Error {
+    let message = format!(
+        "the client did not take its response within the write timeout ({} s)",
+        limit.as_secs_f64()
+    );
+    io::Error::new(io::ErrorKind::TimedOut, message)
+}
