@@ -23,7 +23,6 @@ use chamada::connection::{respond, Ending};
 use chamada::{framing, Frame, Response, MAX_LINE};
 use lesson_03_final::Config;
 use mio::net::TcpStream;
-use mio::{Interest, Registry, Token};
 use socket2::SockRef;
 
 use crate::desk::{Clerk, Desk};
@@ -62,8 +61,6 @@ pub struct Connection {
     /// When the system first refused our output, while some still waits:
     /// the write timeout counts from here, one deadline for all of it.
     stuck_since: Option<Instant>,
-    /// What the loop has asked `poll` to tell us about this socket.
-    interest: Interest,
     /// Whether this connection has sent the right `AUTH`.
     is_teacher: bool,
     /// Requests answered, for the log.
@@ -93,7 +90,7 @@ enum Stage {
 pub type Progress = Result<(), Ending>;
 
 impl Connection {
-    /// A connection just accepted and registered for readable events.
+    /// A connection just accepted and registered with `poll`.
     pub fn new(stream: TcpStream, peer: SocketAddr) -> Connection {
         Connection {
             stream,
@@ -104,7 +101,6 @@ impl Connection {
             ending: None,
             last_heard: Instant::now(),
             stuck_since: None,
-            interest: Interest::READABLE,
             is_teacher: false,
             answered: 0,
             admitted: true,
@@ -331,25 +327,6 @@ impl Connection {
         }
     }
     // ANCHOR_END: deadline
-
-    // ANCHOR: interest
-    /// Asks `poll` for what this connection needs to hear about: readable
-    /// always (a request, or the client leaving), and writable only while
-    /// output is waiting, since a socket with room to write is the usual
-    /// case and would wake the loop for nothing.
-    pub fn update_interest(&mut self, registry: &Registry, token: Token) -> io::Result<()> {
-        let wanted = if self.output.is_empty() {
-            Interest::READABLE
-        } else {
-            Interest::READABLE | Interest::WRITABLE
-        };
-        if wanted != self.interest {
-            registry.reregister(&mut self.stream, token, wanted)?;
-            self.interest = wanted;
-        }
-        Ok(())
-    }
-    // ANCHOR_END: interest
 
     /// Gives up on the connection (the shutdown's grace period is over):
     /// why it ends, for the log.
