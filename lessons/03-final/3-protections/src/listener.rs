@@ -21,8 +21,9 @@ pub const BACKLOG: i32 = 1024;
 pub fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
     // An IPv4 or IPv6 socket, to match the address; a stream, over TCP.
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
-    // After a server stops, its port stays reserved for a minute or so
-    // (TIME_WAIT). SO_REUSEADDR lets a restarted server bind it at once.
+    // After a server stops, its old connections hold its port for a minute
+    // or so (TIME_WAIT, FIN_WAIT). SO_REUSEADDR lets a restarted server
+    // bind it at once; it never lets two servers listen on one port.
     // (On macOS and the BSDs it also lets a specific address share a port
     // with a wildcard one: see the book's chapter "Sockets".)
     // On Windows the same option would let *another* program steal a port

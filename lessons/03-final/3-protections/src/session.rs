@@ -51,9 +51,9 @@ impl Handler for Session {
         let Some(expected) = &self.config.teacher_key else {
             return Response::Authorized; // no key on this server: anyone may teach
         };
-        // `==` on strings stops at the first differing byte, so how long
-        // it takes tells an attacker how much of a guess was right.
-        // `ct_eq` always looks at every byte.
+        // `==` may stop at the first block of bytes that differs, so how
+        // long it takes can tell an attacker roughly where a guess went
+        // wrong. `ct_eq` looks at every byte of two equal-length keys.
         self.is_teacher = bool::from(key.as_bytes().ct_eq(expected.as_bytes()));
         if self.is_teacher {
             Response::Authorized
