@@ -17,6 +17,10 @@
 # It fails when a solution, an answer or an instructors' page is left in
 # the output, or when a page links to something that is not there.
 set -euo pipefail
+if [[ "${1:-}" == "--strip" ]]; then
+    # Resolved before the cd below: DIR is relative to where we were called.
+    strip_dir=$(cd "${2:?usage: bash book/student.sh --strip DIR}" && pwd)
+fi
 cd "$(dirname "$0")/.."
 
 # Removes, in place, everything instructors-only from the book source in $1.
@@ -90,7 +94,7 @@ verify_edition() {
 }
 
 if [[ "${1:-}" == "--strip" ]]; then
-    strip_source "${2:?usage: bash book/student.sh --strip DIR}"
+    strip_source "$strip_dir"
     exit 0
 fi
 
