@@ -101,5 +101,16 @@ awk '
 } >README.md
 rm README.md.new
 
+# 7. Nothing of the above is left.
+leftovers=()
+for file in exercises/src/solutions/*.rs python/chamada_server.py book/src/instructors*.md; do
+    [[ -e "$file" && "$file" != exercises/src/solutions/mod.rs ]] && leftovers+=("$file")
+done
+grep -q 'src/instructors' book/po/pt-BR.po && leftovers+=("book/po/pt-BR.po (the instructors' text)")
+if ((${#leftovers[@]} > 0)); then
+    echo "student-copy: left in the copy: ${leftovers[*]}" >&2
+    exit 1
+fi
+
 echo "student-copy: wrote $dest"
 echo "  check it: (cd $dest && cargo test && bash book/build.sh)"
