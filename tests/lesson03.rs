@@ -275,6 +275,34 @@ fn send_blank_lines(raw: &Raw) -> thread::JoinHandle<()> {
     })
 }
 
+/// Sends one byte of an endless request line every 50 ms on `raw`'s
+/// socket, from a thread of its own, until the server hangs up or [`WAIT`]
+/// has passed: 256 bytes, the line limit, take 12.8 s to trickle in.
+fn trickle_bytes(raw: &Raw) -> thread::JoinHandle<()> {
+    let socket = raw.socket().try_clone().unwrap();
+    thread::spawn(move || {
+        let deadline = Instant::now() + WAIT;
+        while Instant::now() < deadline && (&socket).write_all(b"x").is_ok() {
+            thread::sleep(Duration::from_millis(50));
+        }
+    })
+}
+
+#[test]
+fn a_line_trickling_in_does_not_keep_a_connection_from_timing_out() {
+    for_each_guarded_lesson(|lesson| {
+        let server = Server::start_with(lesson, &["--idle-timeout", "1"], &[]);
+        let mut trickler = served(&server);
+        let sender = trickle_bytes(&trickler);
+        // Bytes of an unfinished line are no request: the idle timeout
+        // comes long before the line could grow to the limit.
+        let timeout = trickler.line();
+        assert!(is_error(&timeout, ErrorCode::Timeout), "{timeout}");
+        trickler.close();
+        sender.join().unwrap();
+    });
+}
+
 #[test]
 fn blank_lines_do_not_keep_a_connection_from_timing_out() {
     for_each_guarded_lesson(|lesson| {
@@ -620,6 +648,22 @@ fn a_client_sending_blank_lines_still_hears_the_shutdown_notice() {
         let (code, log) = server.wait_exit();
         check_told_of_shutdown(&mut blank, &log);
         assert_eq!(code, Some(0), "{log:#?}");
+        sender.join().unwrap();
+    });
+}
+
+#[cfg(unix)]
+#[test]
+fn a_client_trickling_a_line_still_hears_the_shutdown_notice() {
+    for_each_stoppable_lesson(|lesson| {
+        let server = start_to_be_stopped(lesson);
+        let mut trickler = served(&server);
+        let sender = trickle_bytes(&trickler);
+        signal(server.pid(), "TERM");
+        let (code, log) = server.wait_exit();
+        assert_eq!(code, Some(0), "{log:#?}");
+        check_told_of_shutdown(&mut trickler, &log);
+        trickler.close();
         sender.join().unwrap();
     });
 }

@@ -107,8 +107,10 @@ fn exchange(stream: &TcpStream, session: &mut Session) -> (Ending, usize) {
     let mut last_request = Instant::now();
     let mut answered = 0;
     loop {
-        // Wait for a line, but never longer than the read timeout.
-        let response = match lines.read_frame() {
+        // Wait for a line, but never longer than the read timeout, and
+        // look up after every read that brought only part of one: a client
+        // trickling bytes must not keep us from the clock.
+        let response = match lines.read_frame_or_pause() {
             Ok(Some(frame)) => respond(frame, session),
             Ok(None) => return (Ending::ClientLeft, answered),
             Err(error) if is_timeout(&error) => None, // time to look up
