@@ -431,7 +431,7 @@ fn a_client_reading_a_large_status_slowly_is_cut_after_the_write_timeout() {
 // The teacher key.
 
 /// The key the tests give the server; it must never show up in its log.
-const KEY: &str = "s3cret";
+const KEY: &str = "s3cret-key";
 
 /// A whole teacher-key session against a server that has [`KEY`], then a
 /// check that the key never appears in anything the server printed.
@@ -446,7 +446,7 @@ fn the_key_guards_teacher_requests(server: Server) {
     }
     // Students need no key (class 5 is not open, hence PRESENCE 0).
     assert!(teacher.ask("PRESENT s1 5").starts_with("PRESENCE 0 "));
-    let wrong = teacher.ask("AUTH s3creT");
+    let wrong = teacher.ask("AUTH s3cret-keY");
     assert!(is_error(&wrong, ErrorCode::Forbidden), "{wrong}");
     assert!(is_error(&teacher.ask("START 5"), ErrorCode::Forbidden));
 
@@ -535,17 +535,66 @@ fn a_wrong_auth_after_a_right_one_takes_the_authorization_back() {
         assert!(is_error(&after, ErrorCode::Forbidden), "{after}");
         // The right key, sent again, authorizes again.
         assert_eq!(teacher.ask(&format!("AUTH {KEY}")), "AUTHORIZED");
-        assert!(teacher.ask("END 6").starts_with("ENDED 6 "));
+        // A key that is not even valid is refused as a bad request, and
+        // takes the authorization back too.
+        let malformed = teacher.ask(&format!("AUTH {KEY}ção"));
+        assert!(is_error(&malformed, ErrorCode::BadRequest), "{malformed}");
+        let after = teacher.ask("STATUS 6");
+        assert!(is_error(&after, ErrorCode::Forbidden), "{after}");
     });
 }
 
-/// Keys that break the protocol's rule (a space, too long, not ASCII), each
-/// holding [`KEY`] so that a leak of even part of one is easy to spot.
-fn malformed_keys() -> [String; 3] {
+/// Guessing costs a connection every three tries, and every wrong try is
+/// logged with the client's address, never with what it sent.
+#[test]
+fn after_three_wrong_keys_the_server_hangs_up_and_logs_each_try() {
+    for_each_guarded_lesson(|lesson| {
+        let server = Server::start_with(lesson, &["--teacher-key", KEY], &[]);
+        let mut guesser = served(&server);
+        let peer = guesser.socket().local_addr().unwrap();
+        for guess in ["guess-one", "guess-two"] {
+            let wrong = guesser.ask(&format!("AUTH {guess}"));
+            assert!(is_error(&wrong, ErrorCode::Forbidden), "{wrong}");
+        }
+        // Still served between tries.
+        assert!(guesser.ask("PRESENT s1 5").starts_with("PRESENCE 0 "));
+        let last = guesser.ask("AUTH guess-three");
+        assert!(is_error(&last, ErrorCode::Forbidden), "{last}");
+        assert!(guesser.is_closed(), "still open after three wrong keys");
+        server.wait_for(&format!("{peer} disconnected"));
+        // Trouble goes to standard error, written by a thread of its own.
+        let tries: Vec<String> = (1..=3)
+            .map(|n| format!("{peer}: wrong teacher key ({n} of 3 tries)"))
+            .collect();
+        let deadline = Instant::now() + WAIT;
+        while !tries.iter().all(|line| server.errors().contains(line)) {
+            assert!(
+                Instant::now() < deadline,
+                "not logged: {:#?}",
+                server.errors()
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+        // A new connection has its three tries again.
+        let mut next = server.connect();
+        assert!(is_error(&next.ask("AUTH guess-four"), ErrorCode::Forbidden));
+        assert_eq!(next.ask(&format!("AUTH {KEY}")), "AUTHORIZED");
+        leave(&server, next);
+        let log = finished_log(server);
+        assert!(log.iter().all(|line| !line.contains("guess-")), "{log:#?}");
+    });
+}
+
+/// Keys a server refuses as its own: three that break the protocol's rule
+/// (a space, too long, not ASCII), each holding [`KEY`] so that a leak of
+/// even part of one is easy to spot, and one that is valid but too short
+/// to protect anything (7 characters).
+fn malformed_keys() -> [String; 4] {
     [
         format!("{KEY} with a space"),
         KEY.repeat(11),
         format!("{KEY}ção"),
+        KEY[..7].to_owned(),
     ]
 }
 
@@ -562,11 +611,11 @@ fn a_malformed_key_is_refused_by_name_and_rule_without_being_shown() {
                 let run = run_client_with(lesson, &options, &[], "", env);
                 assert_eq!(run.code, Some(2), "{run:#?}");
                 assert_eq!(run.stdout, "", "{run:#?}");
-                for what in ["'--teacher-key <KEY>'", "CHAMADA_TEACHER_KEY", "1 to 64"] {
+                for what in ["'--teacher-key <KEY>'", "CHAMADA_TEACHER_KEY", "8 to 64"] {
                     assert!(run.stderr.contains(what), "no {what}: {run:#?}");
                 }
                 assert!(!run.stderr.contains("panicked"), "{run:#?}");
-                assert!(!run.stderr.contains(KEY), "the key leaked: {run:#?}");
+                assert!(!run.stderr.contains(&KEY[..7]), "the key leaked: {run:#?}");
             }
         }
     });
@@ -575,7 +624,7 @@ fn a_malformed_key_is_refused_by_name_and_rule_without_being_shown() {
 #[test]
 fn a_key_may_start_with_a_dash_and_is_still_never_shown() {
     for_each_guarded_lesson(|lesson| {
-        // clap would read `-s3cret` as an unknown option and quote it.
+        // clap would read `-s3cret-key` as an unknown option and quote it.
         let key = format!("-{KEY}");
         let server = Server::start_with(lesson, &["--teacher-key", &key], &[]);
         let mut teacher = server.connect();

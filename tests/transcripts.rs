@@ -217,7 +217,7 @@ fn busy() {
 #[test]
 fn forbidden() {
     guarded_lessons_say("forbidden", &GUARDED_LESSONS, |lesson| {
-        Transcript::launch(lesson, &["--teacher-key", "s3cret"])
+        Transcript::launch(lesson, &["--teacher-key", "s3cret-key"])
             .await_log("teachers must send AUTH")
             .server_log()
             .note("A teacher who does not give the key is refused.")
@@ -225,12 +225,12 @@ fn forbidden() {
             .note("On a raw connection: a wrong key is refused, and so is START until the right key has been sent on this connection.")
             .raw(
                 "someone",
-                &["AUTH guess", "START 42", "AUTH s3cret", "START 42", "QUIT"],
+                &["AUTH guess", "START 42", "AUTH s3cret-key", "START 42", "QUIT"],
             )
             .note("Students need no key.")
             .run("student 042191010", "student", &["042191010", "42"], "")
             .note("The teacher client sends the key given with --key (or in the environment variable CHAMADA_TEACHER_KEY) before its command.")
-            .run("teacher", "teacher", &["--key", "s3cret", "end", "42"], "")
+            .run("teacher", "teacher", &["--key", "s3cret-key", "end", "42"], "")
             .finish()
     });
 }

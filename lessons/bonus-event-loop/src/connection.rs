@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use chamada::connection::{respond, Ending};
 use chamada::{framing, Frame, Response, MAX_LINE};
+use lesson_03_final::session::KeyCheck;
 use lesson_03_final::Config;
 use mio::net::TcpStream;
 use socket2::SockRef;
@@ -61,8 +62,8 @@ pub struct Connection {
     /// When the system first refused our output, while some still waits:
     /// the write timeout counts from here, one deadline for all of it.
     stuck_since: Option<Instant>,
-    /// Whether this connection has sent the right `AUTH`.
-    is_teacher: bool,
+    /// What this connection has shown of the teacher key.
+    keys: KeyCheck,
     /// Requests answered, for the log.
     answered: usize,
     /// False for a client turned away (`ERROR busy`): it holds no place
@@ -101,7 +102,7 @@ impl Connection {
             ending: None,
             last_heard: Instant::now(),
             stuck_since: None,
-            is_teacher: false,
+            keys: KeyCheck::default(),
             answered: 0,
             admitted: true,
         }
@@ -202,7 +203,8 @@ impl Connection {
     fn answer(&mut self, frame: Frame, desk: &mut Desk) {
         let mut clerk = Clerk {
             desk,
-            is_teacher: &mut self.is_teacher,
+            keys: &mut self.keys,
+            peer: self.peer,
         };
         let Some(response) = respond(frame, &mut clerk) else {
             return; // a blank line: no answer, and it does not count as activity
@@ -210,7 +212,8 @@ impl Connection {
         self.last_heard = Instant::now();
         self.answered += 1;
         self.queue(&response);
-        if response.closes_connection() {
+        // As in lesson 03: the last of too many wrong keys ends it too.
+        if response.closes_connection() || self.keys.exhausted() {
             self.end(Ending::Closed(response));
         }
     }

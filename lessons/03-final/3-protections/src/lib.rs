@@ -35,7 +35,7 @@ use crossbeam_channel::{bounded, Sender};
 
 use open_connections::{OpenConnections, Place};
 use registry::Registry;
-use session::Session;
+use session::{KeyCheck, Session};
 
 // ANCHOR: config
 /// How a lesson 03 server protects itself; `main` fills it from the
@@ -109,7 +109,8 @@ fn start_connection(stream: TcpStream, place: Place, registry: &Registry, config
     let mut session = Session {
         registry: registry.clone(),
         config: Arc::clone(config),
-        is_teacher: false,
+        keys: KeyCheck::default(),
+        peer: peer_name(&stream),
     };
     // The read timeout is how the session's loop gets to look up from a
     // blocked read (the write timeout is set per response, in the loop).

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use chamada::protocol::KeyParser;
 use chamada::TeacherKey;
 
 use crate::Config;
@@ -27,13 +28,15 @@ pub struct Options {
     pub write_timeout: u64,
     /// Require this key (AUTH <key>) for START, END and STATUS. Prefer the
     /// environment variable: a command line is visible to everyone in `ps`.
-    /// A key may start with `-`; a bad one is refused without being shown.
+    /// A key is 8 to 64 printable ASCII characters and may start with `-`;
+    /// a bad one is refused without being shown.
     #[arg(
         long,
         value_name = "KEY",
         env = "CHAMADA_TEACHER_KEY",
         hide_env_values = true,
-        allow_hyphen_values = true
+        allow_hyphen_values = true,
+        value_parser = KeyParser::for_servers()
     )]
     pub teacher_key: Option<TeacherKey>,
 }

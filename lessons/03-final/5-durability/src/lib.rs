@@ -41,7 +41,7 @@ use crossbeam_channel::{bounded, Sender};
 use journal::Journal;
 use open_connections::{OpenConnections, Place};
 use registry::Registry;
-use session::Session;
+use session::{KeyCheck, Session};
 pub use shutdown::Shutdown;
 
 // ANCHOR: config
@@ -164,7 +164,8 @@ fn start_connection(
         registry: registry.clone(),
         config: Arc::clone(config),
         shutdown: shutdown.clone(),
-        is_teacher: false,
+        keys: KeyCheck::default(),
+        peer: peer_name(&stream),
     };
     // The read timeout is how the session's loop gets to look up from a
     // blocked read (the write timeout is set per response, in the loop).
