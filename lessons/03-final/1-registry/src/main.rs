@@ -145,7 +145,7 @@ fn respond(frame: Frame, registry: &Registry) -> Option<Response> {
     let response = match Request::parse(&line) {
         Ok(None) => return None,
         Ok(Some(Request::Command(command))) => registry.ask(command),
-        // This server has no teacher key: anyone may teach (lesson 03 adds one).
+        // This server has no teacher key: anyone may teach (step 3 adds one).
         Ok(Some(Request::Auth(_))) => Response::Authorized,
         Ok(Some(Request::Help)) => Response::Help,
         Ok(Some(Request::Quit)) => Response::Bye,

@@ -17,6 +17,7 @@ struct Args {
     options: Options,
 }
 
+// ANCHOR: main
 fn main() -> Result<(), StartupError> {
     let args = Args::parse();
     // Log lines go out through a thread of their own (see chamada::log).
@@ -35,3 +36,4 @@ fn main() -> Result<(), StartupError> {
     run(listener, config, roll_calls);
     Ok(())
 }
+// ANCHOR_END: main

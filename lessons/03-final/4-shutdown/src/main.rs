@@ -19,6 +19,7 @@ struct Args {
     options: Options,
 }
 
+// ANCHOR: main
 fn main() -> Result<(), StartupError> {
     let args = Args::parse();
     // Log lines go out through a thread of their own (see chamada::log).
@@ -52,3 +53,4 @@ fn main() -> Result<(), StartupError> {
     report_still_open(&roll_calls, None, log);
     Ok(())
 }
+// ANCHOR_END: main
