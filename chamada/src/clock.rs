@@ -74,12 +74,12 @@ impl Clock {
             return Ok(Clock::System);
         };
         let start = DateTime::parse_from_rfc3339(&start).map_err(|_| {
-            format!("{CLOCK_VAR} must be an RFC 3339 time such as 2026-11-24T10:15:00-03:00, not {start:?}")
+            crate::t!("clock-bad-start", var = CLOCK_VAR, value = start.as_str())
         })?;
         let step = match std::env::var(CLOCK_STEP_VAR) {
             Err(_) => 1,
             Ok(step) => step.parse::<u32>().map_err(|_| {
-                format!("{CLOCK_STEP_VAR} must be a whole number of seconds, not {step:?}")
+                crate::t!("clock-bad-step", var = CLOCK_STEP_VAR, value = step.as_str())
             })?,
         };
         Ok(Clock::scripted(start, step))
