@@ -734,7 +734,13 @@ fn the_student_speaks_portuguese_under_a_portuguese_locale() {
     once("teacher", &server, &["start", "9"]);
     let pt = [("LC_ALL", harness::PORTUGUESE)];
     let options = ["--server", &server.addr().to_string()];
-    let run = clean(run_client_with("student", &options, &[], "a1 9\nx-y 9\nquit\n", &pt));
+    let run = clean(run_client_with(
+        "student",
+        &options,
+        &[],
+        "a1 9\nx-y 9\nquit\n",
+        &pt,
+    ));
     let expected = format!(
         "Conectado a {addr}.\n\
          Digite sua matrícula e a turma, por exemplo `042191010 42`; `quit` para sair.\n\
@@ -747,7 +753,13 @@ fn the_student_speaks_portuguese_under_a_portuguese_locale() {
         t1 = reading(1).human(),
     );
     assert_success(&run, &expected);
-    let raw = clean(run_client_with("student", &options, &["--raw", "a1", "9"], "", &pt));
+    let raw = clean(run_client_with(
+        "student",
+        &options,
+        &["--raw", "a1", "9"],
+        "",
+        &pt,
+    ));
     assert_success(&raw, &format!("PRESENCE 9 {}\n", reading(1)));
 }
 
@@ -761,15 +773,26 @@ fn the_language_follows_the_locale_and_lang_wins() {
         assert_eq!(run.code, Some(1), "{run:#?}");
         run.stderr
     };
-    let portuguese = "student: não foi possível contatar um servidor em 127.0.0.1:1 (conexão recusada";
+    let portuguese =
+        "student: não foi possível contatar um servidor em 127.0.0.1:1 (conexão recusada";
     let english = "student: cannot reach a server at 127.0.0.1:1 (";
     let answer = ["a1", "9"];
     for (env, expected) in [
         (&[("LC_ALL", "pt_BR.UTF-8")][..], portuguese),
-        (&[("LC_ALL", ""), ("LC_MESSAGES", "pt_BR"), ("LANG", "C")], portuguese),
+        (
+            &[("LC_ALL", ""), ("LC_MESSAGES", "pt_BR"), ("LANG", "C")],
+            portuguese,
+        ),
         (&[("LC_ALL", ""), ("LANG", "pt_BR.UTF-8")], portuguese),
         (&[("LC_ALL", "C"), ("LANG", "pt_BR.UTF-8")], english),
-        (&[("LC_ALL", ""), ("LC_MESSAGES", "en_US.UTF-8"), ("LANG", "pt_BR.UTF-8")], english),
+        (
+            &[
+                ("LC_ALL", ""),
+                ("LC_MESSAGES", "en_US.UTF-8"),
+                ("LANG", "pt_BR.UTF-8"),
+            ],
+            english,
+        ),
     ] {
         let said = refused(env, &answer);
         assert!(said.starts_with(expected), "{env:?}: {said}");
@@ -787,15 +810,34 @@ fn help_and_usage_errors_speak_portuguese() {
     let pt = [("LC_ALL", harness::PORTUGUESE)];
     let help = clean(run_client_with("teacher", &[], &["--help"], "", &pt));
     assert_eq!(help.code, Some(0), "{help:#?}");
-    for words in ["O cliente do professor", "Uso: teacher", "Comandos:", "Opções:", "Mostra esta ajuda", "[padrão: 127.0.0.1:5050]"] {
+    for words in [
+        "O cliente do professor",
+        "Uso: teacher",
+        "Comandos:",
+        "Opções:",
+        "Mostra esta ajuda",
+        "[padrão: 127.0.0.1:5050]",
+    ] {
         assert!(help.stdout.contains(words), "no {words:?}: {help:#?}");
     }
     for english in ["Usage", "Options:", "Print help", "default:", "env:"] {
-        assert!(!help.stdout.contains(english), "{english:?} left: {help:#?}");
+        assert!(
+            !help.stdout.contains(english),
+            "{english:?} left: {help:#?}"
+        );
     }
-    let bad = clean(run_client_with("teacher", &[], &["--key", "s3cr et", "start", "x"], "", &pt));
+    let bad = clean(run_client_with(
+        "teacher",
+        &[],
+        &["--key", "s3cr et", "start", "x"],
+        "",
+        &pt,
+    ));
     assert_eq!(bad.code, Some(2), "{bad:#?}");
     assert!(bad.stderr.starts_with("erro: valor inválido"), "{bad:#?}");
-    assert!(bad.stderr.contains("Para mais informações, use '--help'."), "{bad:#?}");
+    assert!(
+        bad.stderr.contains("Para mais informações, use '--help'."),
+        "{bad:#?}"
+    );
     assert!(!bad.stderr.contains("s3cr"), "the key leaked: {bad:#?}");
 }

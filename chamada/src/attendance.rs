@@ -95,7 +95,11 @@ impl Attendance {
             self.closed.is_some(),
         ];
         let mut csv = csv::Writer::from_writer(out);
-        let header = HEADER.iter().zip(known).filter(|(_, k)| *k).map(|(name, _)| *name);
+        let header = HEADER
+            .iter()
+            .zip(known)
+            .filter(|(_, k)| *k)
+            .map(|(name, _)| *name);
         csv.write_record(header)?;
         let time = |at: Option<Timestamp>| at.map(|at| at.to_string()).unwrap_or_default();
         for (order, (student, answered)) in self.students.iter().enumerate() {
@@ -107,7 +111,12 @@ impl Attendance {
                 time(self.opened),
                 time(self.closed),
             ];
-            csv.write_record(row.into_iter().zip(known).filter(|(_, k)| *k).map(|(v, _)| v))?;
+            csv.write_record(
+                row.into_iter()
+                    .zip(known)
+                    .filter(|(_, k)| *k)
+                    .map(|(v, _)| v),
+            )?;
         }
         csv.flush()
     }

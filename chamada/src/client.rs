@@ -136,7 +136,11 @@ impl fmt::Display for ClientError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sentence = match self {
             ClientError::Unreachable { server, reason } => {
-                t!("client-error-unreachable", server = &**server, reason = &**reason)
+                t!(
+                    "client-error-unreachable",
+                    server = &**server,
+                    reason = &**reason
+                )
             }
             ClientError::Closed => t!("client-error-closed"),
             ClientError::Io(error) => t!("client-error-io", error = error.to_string()),
@@ -263,7 +267,11 @@ pub fn describe(command: &Command, response: &Response) -> String {
                 students,
             },
         ) => match students.len() {
-            0 => t!("answer-status-empty", class = class.to_string(), since = started.human()),
+            0 => t!(
+                "answer-status-empty",
+                class = class.to_string(),
+                since = started.human()
+            ),
             count => {
                 let head = t!(
                     "answer-status",
@@ -282,7 +290,11 @@ pub fn describe(command: &Command, response: &Response) -> String {
                 students,
             },
         ) => match students.len() {
-            0 => t!("answer-ended-empty", class = class.to_string(), at = at.human()),
+            0 => t!(
+                "answer-ended-empty",
+                class = class.to_string(),
+                at = at.human()
+            ),
             count => {
                 let head = t!(
                     "answer-ended",
@@ -306,7 +318,11 @@ pub fn describe(command: &Command, response: &Response) -> String {
             at = at.human()
         ),
         (Command::Present { class, .. }, Response::Presence { class: None, at }) => {
-            t!("answer-presence-refused", class = class.to_string(), at = at.human())
+            t!(
+                "answer-presence-refused",
+                class = class.to_string(),
+                at = at.human()
+            )
         }
         (_, Response::Error { code, message }) => {
             describe_error(*code, message, command_class(command))
@@ -346,7 +362,11 @@ fn describe_error(code: ErrorCode, message: &str, class: Option<ClassId>) -> Str
         class = class.map(|class| class.to_string()).unwrap_or_default(),
         message = message
     );
-    t!("answer-error", code = code.as_str(), explanation = explanation)
+    t!(
+        "answer-error",
+        code = code.as_str(),
+        explanation = explanation
+    )
 }
 
 /// One client session: a connection plus how to show its answers.
@@ -383,9 +403,9 @@ impl Session {
                 code: ErrorCode::Forbidden,
                 ..
             } => Err(ClientError::KeyRefused),
-            Response::Error { code, message } => {
-                Err(ClientError::KeyNotChecked(describe_error(code, &message, None)))
-            }
+            Response::Error { code, message } => Err(ClientError::KeyNotChecked(describe_error(
+                code, &message, None,
+            ))),
             other => Err(ClientError::Garbled(t!(
                 "client-error-auth-answer",
                 response = other.to_string()
@@ -481,7 +501,14 @@ pub fn fail(error: &ClientError) -> ExitCode {
     let program = std::path::Path::new(&program)
         .file_stem()
         .map_or("client".into(), |stem| stem.to_string_lossy().into_owned());
-    eprintln!("{}", t!("client-failed", program = program, error = error.to_string()));
+    eprintln!(
+        "{}",
+        t!(
+            "client-failed",
+            program = program,
+            error = error.to_string()
+        )
+    );
     ExitCode::FAILURE
 }
 
@@ -515,7 +542,11 @@ impl clap::builder::TypedValueParser for KeyArg {
             return Ok(key);
         }
         let option = arg.map_or_else(|| "--key".to_owned(), |arg| format!("'{arg}'"));
-        let message = t!("teacher-bad-key", option = option, max = TeacherKey::MAX_LEN);
+        let message = t!(
+            "teacher-bad-key",
+            option = option,
+            max = TeacherKey::MAX_LEN
+        );
         Err(cmd
             .clone()
             .error(clap::error::ErrorKind::ValueValidation, message))

@@ -73,13 +73,16 @@ impl Clock {
         let Ok(start) = std::env::var(CLOCK_VAR) else {
             return Ok(Clock::System);
         };
-        let start = DateTime::parse_from_rfc3339(&start).map_err(|_| {
-            crate::t!("clock-bad-start", var = CLOCK_VAR, value = start.as_str())
-        })?;
+        let start = DateTime::parse_from_rfc3339(&start)
+            .map_err(|_| crate::t!("clock-bad-start", var = CLOCK_VAR, value = start.as_str()))?;
         let step = match std::env::var(CLOCK_STEP_VAR) {
             Err(_) => 1,
             Ok(step) => step.parse::<u32>().map_err(|_| {
-                crate::t!("clock-bad-step", var = CLOCK_STEP_VAR, value = step.as_str())
+                crate::t!(
+                    "clock-bad-step",
+                    var = CLOCK_STEP_VAR,
+                    value = step.as_str()
+                )
             })?,
         };
         Ok(Clock::scripted(start, step))

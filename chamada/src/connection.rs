@@ -129,7 +129,12 @@ pub fn log_connected(peer: impl fmt::Display) {
 /// The `<peer> disconnected after <n> requests: <why>` line.
 pub fn log_disconnected(peer: impl fmt::Display, requests: usize, ending: &Ending) {
     let (peer, why) = (peer.to_string(), ending.to_string());
-    let line = t!("log-disconnected", peer = peer, requests = requests, why = why);
+    let line = t!(
+        "log-disconnected",
+        peer = peer,
+        requests = requests,
+        why = why
+    );
     tracing::info!("{line}");
 }
 // ANCHOR_END: log
@@ -158,7 +163,9 @@ impl fmt::Display for Ending {
         let why = match self {
             Ending::ClientLeft => t!("ending-client-left"),
             Ending::Closed(Response::Bye) => t!("ending-quit"),
-            Ending::Closed(Response::Error { code, .. }) => t!("ending-error", code = code.as_str()),
+            Ending::Closed(Response::Error { code, .. }) => {
+                t!("ending-error", code = code.as_str())
+            }
             Ending::Closed(other) => t!("ending-after", response = other.to_string()),
             Ending::Failed(error) => t!("ending-failed", error = error.to_string()),
         };

@@ -147,9 +147,18 @@ pub fn choose_from_args(args: &[OsString]) {
 macro_rules! catalogue {
     ($lang:literal) => {
         &[
-            ("clients.ftl", include_str!(concat!("../i18n/", $lang, "/clients.ftl"))),
-            ("cli.ftl", include_str!(concat!("../i18n/", $lang, "/cli.ftl"))),
-            ("servers.ftl", include_str!(concat!("../i18n/", $lang, "/servers.ftl"))),
+            (
+                "clients.ftl",
+                include_str!(concat!("../i18n/", $lang, "/clients.ftl")),
+            ),
+            (
+                "cli.ftl",
+                include_str!(concat!("../i18n/", $lang, "/cli.ftl")),
+            ),
+            (
+                "servers.ftl",
+                include_str!(concat!("../i18n/", $lang, "/servers.ftl")),
+            ),
         ]
     };
 }
@@ -168,7 +177,8 @@ type Bundle = FluentBundle<FluentResource>;
 static BUNDLES: OnceLock<Vec<Bundle>> = OnceLock::new();
 
 fn bundle(lang: Lang) -> &'static Bundle {
-    let bundles = BUNDLES.get_or_init(|| SOURCES.iter().map(|(l, files)| build(*l, files)).collect());
+    let bundles =
+        BUNDLES.get_or_init(|| SOURCES.iter().map(|(l, files)| build(*l, files)).collect());
     let index = Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
     &bundles[index]
 }
@@ -183,7 +193,8 @@ fn build(lang: Lang, files: &[(&str, &str)]) -> Bundle {
     // the marks would make the English output differ from what it was.
     bundle.set_use_isolating(false);
     for (_, text) in files {
-        let resource = FluentResource::try_new(text.to_string()).unwrap_or_else(|(partial, _)| partial);
+        let resource =
+            FluentResource::try_new(text.to_string()).unwrap_or_else(|(partial, _)| partial);
         let _ = bundle.add_resource(resource);
     }
     bundle
@@ -208,7 +219,9 @@ pub fn text_in(lang: Lang, id: &str, args: Option<&FluentArgs>) -> String {
         return id.to_owned();
     };
     let mut errors = Vec::new();
-    bundle.format_pattern(pattern, args, &mut errors).into_owned()
+    bundle
+        .format_pattern(pattern, args, &mut errors)
+        .into_owned()
 }
 
 /// The message `id` in the current language, formatted: any errors (an
@@ -220,7 +233,9 @@ pub fn try_text_in(lang: Lang, id: &str, args: Option<&FluentArgs>) -> Result<St
         .and_then(|message| message.value())
         .ok_or_else(|| format!("no message {id} in {}", lang.tag()))?;
     let mut errors = Vec::new();
-    let text = bundle.format_pattern(pattern, args, &mut errors).into_owned();
+    let text = bundle
+        .format_pattern(pattern, args, &mut errors)
+        .into_owned();
     match errors.is_empty() {
         true => Ok(text),
         false => Err(format!("{id} in {}: {errors:?}", lang.tag())),

@@ -83,7 +83,12 @@ impl StartupError {
             _ => t!("startup-check-bind"),
         };
         let (addr, error) = (addr.to_string(), error.to_string());
-        StartupError(t!("startup-cannot-listen", addr = addr, error = error, advice = advice))
+        StartupError(t!(
+            "startup-cannot-listen",
+            addr = addr,
+            error = error,
+            advice = advice
+        ))
     }
     // ANCHOR_END: cannot_listen
 }

@@ -203,7 +203,13 @@ impl Transcript {
         let env = [("LC_ALL", self.locale)];
         let run = match &self.dir {
             Some(dir) => run_client_in_with(dir, client, self.addr, args, input, &env),
-            None => run_client_with(client, &["--server", &self.addr.to_string()], args, input, &env),
+            None => run_client_with(
+                client,
+                &["--server", &self.addr.to_string()],
+                args,
+                input,
+                &env,
+            ),
         };
         let header = format!("{who} $ {}", command_line(client, args));
         self.show_run(header, &run);
@@ -516,7 +522,11 @@ impl Transcript {
             let count = |test: &dyn Fn(&str) -> bool| log.iter().filter(|line| test(line)).count();
             let turned_away = count(&|line| line.contains(" turned away: "));
             let arrived = count(&|line| connected.iter().any(|end| line.ends_with(end.as_str())));
-            let left = count(&|line| disconnected.iter().any(|words| line.contains(words.as_str())));
+            let left = count(&|line| {
+                disconnected
+                    .iter()
+                    .any(|words| line.contains(words.as_str()))
+            });
             arrived + turned_away >= opened && left + turned_away >= closed
         });
     }

@@ -39,7 +39,11 @@ fn main() -> ExitCode {
         (Some(student), Some(class)) => session.run_once(Command::Present { student, class }),
         _ => {
             let server = args.connection.server.to_string();
-            println!("{}\n{}", t!("client-connected", server = server), t!("student-how-to"));
+            println!(
+                "{}\n{}",
+                t!("client-connected", server = server),
+                t!("student-how-to")
+            );
             session.prompt_loop(&t!("student-prompt"), answer_choice)
         }
     }
@@ -70,7 +74,10 @@ mod tests {
         i18n::cli::localize(Args::command(), "student").debug_assert();
         for id in i18n::cli::message_ids(&Args::command(), "student") {
             for lang in i18n::Lang::ALL {
-                assert!(i18n::try_text_in(lang, &id, None).is_ok(), "no {id} in {lang:?}");
+                assert!(
+                    i18n::try_text_in(lang, &id, None).is_ok(),
+                    "no {id} in {lang:?}"
+                );
             }
         }
     }

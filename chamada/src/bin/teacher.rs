@@ -92,7 +92,11 @@ fn main() -> ExitCode {
         Some((command, Some(csv))) => save_list(&mut session, command, &csv),
         None => {
             let server = args.connection.server.to_string();
-            println!("{}\n{}", t!("client-connected", server = server), t!("teacher-menu"));
+            println!(
+                "{}\n{}",
+                t!("client-connected", server = server),
+                t!("teacher-menu")
+            );
             session.prompt_loop(&t!("teacher-prompt"), menu_choice)
         }
     }
@@ -107,7 +111,14 @@ fn main() -> ExitCode {
 fn save_list(session: &mut Session, command: Command, path: &Path) -> ExitCode {
     let cannot_write = |error: std::io::Error| {
         let path = path.display().to_string();
-        eprintln!("{}", t!("teacher-cannot-write", path = path, error = error.to_string()));
+        eprintln!(
+            "{}",
+            t!(
+                "teacher-cannot-write",
+                path = path,
+                error = error.to_string()
+            )
+        );
         ExitCode::FAILURE
     };
     let file = match File::create(path) {
@@ -127,7 +138,10 @@ fn save_list(session: &mut Session, command: Command, path: &Path) -> ExitCode {
     };
     match list.write_known_csv(BufWriter::new(file)) {
         Ok(()) => {
-            println!("{}", t!("teacher-list-saved", path = path.display().to_string()));
+            println!(
+                "{}",
+                t!("teacher-list-saved", path = path.display().to_string())
+            );
             ExitCode::SUCCESS
         }
         Err(error) => cannot_write(error),
@@ -169,10 +183,14 @@ impl MenuItem {
 
     /// The item a typed word or number chooses.
     fn read(typed: &str) -> Option<MenuItem> {
-        MenuItem::ALL.into_iter().enumerate().find_map(|(index, item)| {
-            let chosen = typed.eq_ignore_ascii_case(item.word()) || typed == (index + 1).to_string();
-            chosen.then_some(item)
-        })
+        MenuItem::ALL
+            .into_iter()
+            .enumerate()
+            .find_map(|(index, item)| {
+                let chosen =
+                    typed.eq_ignore_ascii_case(item.word()) || typed == (index + 1).to_string();
+                chosen.then_some(item)
+            })
     }
 }
 
@@ -231,8 +249,13 @@ mod tests {
         assert!(matches!(menu_choice("quit"), Choice::Quit));
         assert!(matches!(menu_choice("4"), Choice::Say(_)));
         assert!(matches!(menu_choice(""), Choice::Nothing));
-        for refused in ["6", "0", "1", "start", "1 x", "1 0", "1 42 7", "strat 7", "42"] {
-            assert!(matches!(menu_choice(refused), Choice::Say(_)), "{refused:?}");
+        for refused in [
+            "6", "0", "1", "start", "1 x", "1 0", "1 42 7", "strat 7", "42",
+        ] {
+            assert!(
+                matches!(menu_choice(refused), Choice::Say(_)),
+                "{refused:?}"
+            );
         }
     }
 
@@ -242,7 +265,10 @@ mod tests {
         i18n::cli::localize(Args::command(), "teacher").debug_assert();
         for id in i18n::cli::message_ids(&Args::command(), "teacher") {
             for lang in i18n::Lang::ALL {
-                assert!(i18n::try_text_in(lang, &id, None).is_ok(), "no {id} in {lang:?}");
+                assert!(
+                    i18n::try_text_in(lang, &id, None).is_ok(),
+                    "no {id} in {lang:?}"
+                );
             }
         }
     }

@@ -98,7 +98,9 @@ pub fn localize(command: Command, prefix: &str) -> Command {
 /// catalogue (clap fills in the words in braces).
 fn help_template() -> String {
     let usage = t!("cli-usage");
-    format!("{{before-help}}{{about-with-newline}}\n{usage} {{usage}}\n\n{{all-args}}{{after-help}}")
+    format!(
+        "{{before-help}}{{about-with-newline}}\n{usage} {{usage}}\n\n{{all-args}}{{after-help}}"
+    )
 }
 
 /// The message ids a command's texts come from, for the test that every
@@ -146,12 +148,18 @@ fn describe(arg: Arg, text: String) -> Arg {
     let mut notes = Vec::new();
     let default = arg.get_default_values().first();
     if let Some(value) = default.filter(|_| !arg.is_hide_default_value_set()) {
-        notes.push(t!("cli-default", value = value.to_string_lossy().into_owned()));
+        notes.push(t!(
+            "cli-default",
+            value = value.to_string_lossy().into_owned()
+        ));
     }
     if let Some(name) = arg.get_env().filter(|_| !arg.is_hide_env_set()) {
         notes.push(t!("cli-env", name = name.to_string_lossy().into_owned()));
     }
-    let help = std::iter::once(text).chain(notes).collect::<Vec<_>>().join(" ");
+    let help = std::iter::once(text)
+        .chain(notes)
+        .collect::<Vec<_>>()
+        .join(" ");
     // The possible values are in the help's text already, in words.
     arg.help(help)
         .hide_default_value(true)
@@ -179,7 +187,10 @@ fn exit(error: clap::Error) -> ! {
         // A program's own refusal (a value parser's message): already ours.
         let rendered = error.render().to_string();
         let message = rendered.lines().next().unwrap_or_default();
-        message.strip_prefix("error: ").unwrap_or(message).to_owned()
+        message
+            .strip_prefix("error: ")
+            .unwrap_or(message)
+            .to_owned()
     });
     eprintln!("{}", t!("cli-error", message = explained));
     eprintln!("\n{}", t!("cli-try-help"));
@@ -194,11 +205,21 @@ fn explain(error: &clap::Error) -> Option<String> {
     let message = match error.kind() {
         ErrorKind::ValueValidation => {
             let reason = std::error::Error::source(error).map(|why| why.to_string())?;
-            t!("cli-error-invalid-value", value = value, arg = arg, reason = reason)
+            t!(
+                "cli-error-invalid-value",
+                value = value,
+                arg = arg,
+                reason = reason
+            )
         }
         ErrorKind::InvalidValue => {
             let valid = get(ContextKind::ValidValue).unwrap_or_default();
-            t!("cli-error-not-one-of", value = value, arg = arg, valid = valid)
+            t!(
+                "cli-error-not-one-of",
+                value = value,
+                arg = arg,
+                valid = valid
+            )
         }
         ErrorKind::UnknownArgument => t!("cli-error-unknown", arg = arg),
         ErrorKind::InvalidSubcommand => {

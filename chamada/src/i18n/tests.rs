@@ -14,7 +14,10 @@ type Messages = BTreeMap<String, BTreeSet<String>>;
 /// Reads one catalogue file, failing on any syntax error.
 fn messages(lang: Lang, file: &str, text: &str) -> Messages {
     let resource = fluent_syntax::parser::parse(text).unwrap_or_else(|(_, errors)| {
-        panic!("chamada/i18n/{}/{file} does not parse: {errors:?}", lang.tag())
+        panic!(
+            "chamada/i18n/{}/{file} does not parse: {errors:?}",
+            lang.tag()
+        )
     });
     let mut found = Messages::new();
     for entry in resource.body {
@@ -83,7 +86,10 @@ fn every_message_is_in_every_language_with_the_same_variables() {
                 problems.push(format!("{file}: {id} has no {} translation", lang.tag()));
             }
             for id in them.keys().filter(|id| !en.contains_key(*id)) {
-                problems.push(format!("{file}: {id} is in {} but not in English", lang.tag()));
+                problems.push(format!(
+                    "{file}: {id} is in {} but not in English",
+                    lang.tag()
+                ));
             }
             for (id, names) in en {
                 if let Some(theirs) = them.get(id).filter(|theirs| *theirs != names) {
@@ -101,7 +107,9 @@ fn every_message_is_in_every_language_with_the_same_variables() {
 #[test]
 fn every_catalogue_file_is_embedded() {
     for (lang, files) in SOURCES {
-        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("i18n").join(lang.tag());
+        let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("i18n")
+            .join(lang.tag());
         let mut on_disk: Vec<String> = std::fs::read_dir(&folder)
             .unwrap()
             .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
@@ -110,7 +118,12 @@ fn every_catalogue_file_is_embedded() {
         on_disk.sort();
         let mut embedded: Vec<String> = files.iter().map(|(name, _)| name.to_string()).collect();
         embedded.sort();
-        assert_eq!(on_disk, embedded, "list every file of {} in `catalogue!`", folder.display());
+        assert_eq!(
+            on_disk,
+            embedded,
+            "list every file of {} in `catalogue!`",
+            folder.display()
+        );
     }
 }
 
@@ -136,14 +149,23 @@ fn every_message_renders() {
     for lang in Lang::ALL {
         for (file, messages) in catalogue(lang) {
             for (id, names) in messages {
-                for value in [FluentValue::from(0), 1.into(), 2.into(), "already-open".into()] {
+                for value in [
+                    FluentValue::from(0),
+                    1.into(),
+                    2.into(),
+                    "already-open".into(),
+                ] {
                     let mut args = FluentArgs::new();
                     for name in &names {
                         args.set(name.clone(), value.clone());
                     }
                     let text = try_text_in(lang, &id, Some(&args))
                         .unwrap_or_else(|error| panic!("{file}: {error}"));
-                    assert!(!text.trim().is_empty(), "{file}: {id} is empty in {}", lang.tag());
+                    assert!(
+                        !text.trim().is_empty(),
+                        "{file}: {id} is empty in {}",
+                        lang.tag()
+                    );
                 }
             }
         }
@@ -159,27 +181,64 @@ fn plurals_follow_each_language() {
         args.set("why", "x");
         text_in(lang, "log-disconnected", Some(&args))
     };
-    assert_eq!(disconnected(Lang::En, 0), "127.0.0.1:50001 disconnected after 0 requests: x");
-    assert_eq!(disconnected(Lang::En, 1), "127.0.0.1:50001 disconnected after 1 request: x");
-    assert_eq!(disconnected(Lang::En, 3), "127.0.0.1:50001 disconnected after 3 requests: x");
-    assert_eq!(disconnected(Lang::PtBr, 0), "127.0.0.1:50001 desconectado após nenhuma requisição: x");
-    assert_eq!(disconnected(Lang::PtBr, 1), "127.0.0.1:50001 desconectado após 1 requisição: x");
-    assert_eq!(disconnected(Lang::PtBr, 3), "127.0.0.1:50001 desconectado após 3 requisições: x");
+    assert_eq!(
+        disconnected(Lang::En, 0),
+        "127.0.0.1:50001 disconnected after 0 requests: x"
+    );
+    assert_eq!(
+        disconnected(Lang::En, 1),
+        "127.0.0.1:50001 disconnected after 1 request: x"
+    );
+    assert_eq!(
+        disconnected(Lang::En, 3),
+        "127.0.0.1:50001 disconnected after 3 requests: x"
+    );
+    assert_eq!(
+        disconnected(Lang::PtBr, 0),
+        "127.0.0.1:50001 desconectado após nenhuma requisição: x"
+    );
+    assert_eq!(
+        disconnected(Lang::PtBr, 1),
+        "127.0.0.1:50001 desconectado após 1 requisição: x"
+    );
+    assert_eq!(
+        disconnected(Lang::PtBr, 3),
+        "127.0.0.1:50001 desconectado após 3 requisições: x"
+    );
 }
 
 #[test]
 fn arguments_are_not_wrapped_in_isolation_marks() {
     let mut args = FluentArgs::new();
     args.set("server", "127.0.0.1:5050");
-    assert_eq!(text_in(Lang::En, "client-connected", Some(&args)), "Connected to 127.0.0.1:5050.");
+    assert_eq!(
+        text_in(Lang::En, "client-connected", Some(&args)),
+        "Connected to 127.0.0.1:5050."
+    );
 }
 
 #[test]
 fn the_locale_picks_the_language() {
-    for portuguese in ["pt_BR.UTF-8", "pt_BR", "pt_BR.utf8", "pt_BR@latin", "pt", "pt_PT.UTF-8", "pt-BR"] {
+    for portuguese in [
+        "pt_BR.UTF-8",
+        "pt_BR",
+        "pt_BR.utf8",
+        "pt_BR@latin",
+        "pt",
+        "pt_PT.UTF-8",
+        "pt-BR",
+    ] {
         assert_eq!(Lang::from_locale(portuguese), Lang::PtBr, "{portuguese}");
     }
-    for english in ["C", "POSIX", "C.UTF-8", "en_US.UTF-8", "de_DE.UTF-8", "", "ptx"] {
+    for english in [
+        "C",
+        "POSIX",
+        "C.UTF-8",
+        "en_US.UTF-8",
+        "de_DE.UTF-8",
+        "",
+        "ptx",
+    ] {
         assert_eq!(Lang::from_locale(english), Lang::En, "{english}");
     }
     assert_eq!(Lang::from_tag("pt-BR"), Some(Lang::PtBr));
