@@ -37,3 +37,10 @@ cli-value-student = STUDENT
 cli-value-file = FILE
 cli-value-key = KEY
 cli-value-lang = LANG
+
+# Options every server has (chamada::ServerArgs), for a server's --help
+# once it parses its command line with chamada::i18n::cli::parse.
+cli-arg-bind = The address to listen on: 127.0.0.1:5050 takes connections from this machine only, 0.0.0.0:5050 from the whole lab network, port 0 lets the system pick a free port.
+cli-arg-max_students = The most students one roll call records; one more gets ERROR full.
+cli-arg-max_classes = The most roll calls open at once; one more START gets ERROR full.
+cli-value-addr = ADDR

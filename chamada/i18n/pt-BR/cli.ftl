@@ -30,3 +30,8 @@ cli-value-student = MATRÍCULA
 cli-value-file = ARQUIVO
 cli-value-key = CHAVE
 cli-value-lang = IDIOMA
+
+cli-arg-bind = O endereço em que escutar: 127.0.0.1:5050 aceita conexões só desta máquina, 0.0.0.0:5050 de toda a rede do laboratório, e a porta 0 deixa o sistema escolher uma porta livre.
+cli-arg-max_students = O máximo de alunos que uma chamada registra; o seguinte recebe ERROR full.
+cli-arg-max_classes = O máximo de chamadas abertas ao mesmo tempo; o START seguinte recebe ERROR full.
+cli-value-addr = ENDEREÇO

@@ -246,3 +246,29 @@ fn the_locale_picks_the_language() {
     assert_eq!(Lang::from_tag("en"), Some(Lang::En));
     assert_eq!(Lang::from_tag("fr"), None);
 }
+
+/// Every server's options (`ServerArgs`) have their help in the catalogue,
+/// so that a server's `--help` is in the reader's language once its `main`
+/// parses with `cli::parse`.
+#[test]
+fn the_servers_options_have_their_help() {
+    use clap::CommandFactory;
+
+    #[derive(clap::Parser)]
+    struct AnyServer {
+        #[command(flatten)]
+        server: crate::ServerArgs,
+    }
+    let command = AnyServer::command();
+    cli::localize(AnyServer::command(), "cli").debug_assert();
+    for arg in command.get_arguments() {
+        let id = format!("cli-arg-{}", arg.get_id());
+        for lang in Lang::ALL {
+            assert!(
+                try_text_in(lang, &id, None).is_ok(),
+                "no {id} in {}",
+                lang.tag()
+            );
+        }
+    }
+}
