@@ -778,13 +778,31 @@ fn the_language_follows_the_locale_and_lang_wins() {
     let english = "student: cannot reach a server at 127.0.0.1:1 (";
     let answer = ["a1", "9"];
     for (env, expected) in [
-        (&[("LC_ALL", "pt_BR.UTF-8")][..], portuguese),
+        // All three are given each time: the developer's own must not count.
+        (
+            &[
+                ("LC_ALL", "pt_BR.UTF-8"),
+                ("LC_MESSAGES", "C"),
+                ("LANG", "C"),
+            ][..],
+            portuguese,
+        ),
         (
             &[("LC_ALL", ""), ("LC_MESSAGES", "pt_BR"), ("LANG", "C")],
             portuguese,
         ),
-        (&[("LC_ALL", ""), ("LANG", "pt_BR.UTF-8")], portuguese),
-        (&[("LC_ALL", "C"), ("LANG", "pt_BR.UTF-8")], english),
+        (
+            &[("LC_ALL", ""), ("LC_MESSAGES", ""), ("LANG", "pt_BR.UTF-8")],
+            portuguese,
+        ),
+        (
+            &[
+                ("LC_ALL", "C"),
+                ("LC_MESSAGES", "pt_BR"),
+                ("LANG", "pt_BR.UTF-8"),
+            ],
+            english,
+        ),
         (
             &[
                 ("LC_ALL", ""),
