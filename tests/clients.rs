@@ -750,7 +750,7 @@ fn the_student_speaks_portuguese_under_a_portuguese_locale() {
          Não enviada: a matrícula tem de 1 a 32 letras ou dígitos.\n\
          aluno> quit\n",
         addr = server.addr(),
-        t1 = reading(1).human(),
+        t1 = in_portuguese(&reading(1).human()),
     );
     assert_success(&run, &expected);
     let raw = clean(run_client_with(
@@ -761,6 +761,14 @@ fn the_student_speaks_portuguese_under_a_portuguese_locale() {
         &pt,
     ));
     assert_success(&raw, &format!("PRESENCE 9 {}\n", reading(1)));
+}
+
+/// A time as the Portuguese answers write it: `2026-11-24 10:15:03` becomes
+/// `24/11/2026 às 10:15:03`.
+fn in_portuguese(human: &str) -> String {
+    let (date, time) = human.split_once(' ').unwrap();
+    let [year, month, day]: [&str; 3] = date.split('-').collect::<Vec<_>>().try_into().unwrap();
+    format!("{day}/{month}/{year} às {time}")
 }
 
 /// The language follows LC_ALL, then LC_MESSAGES, then LANG (the first set

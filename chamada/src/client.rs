@@ -257,7 +257,11 @@ pub fn succeeded(response: &Response) -> bool {
 pub fn describe(command: &Command, response: &Response) -> String {
     match (command, response) {
         (_, Response::Started { class, at }) => {
-            t!("answer-started", class = class.to_string(), at = at.human())
+            t!(
+                "answer-started",
+                class = class.to_string(),
+                at = at.for_people()
+            )
         }
         (
             _,
@@ -270,13 +274,13 @@ pub fn describe(command: &Command, response: &Response) -> String {
             0 => t!(
                 "answer-status-empty",
                 class = class.to_string(),
-                since = started.human()
+                since = started.for_people()
             ),
             count => {
                 let head = t!(
                     "answer-status",
                     class = class.to_string(),
-                    since = started.human(),
+                    since = started.for_people(),
                     count = count
                 );
                 with_list(head, students)
@@ -293,13 +297,13 @@ pub fn describe(command: &Command, response: &Response) -> String {
             0 => t!(
                 "answer-ended-empty",
                 class = class.to_string(),
-                at = at.human()
+                at = at.for_people()
             ),
             count => {
                 let head = t!(
                     "answer-ended",
                     class = class.to_string(),
-                    at = at.human(),
+                    at = at.for_people(),
                     count = count
                 );
                 with_list(head, students)
@@ -315,13 +319,13 @@ pub fn describe(command: &Command, response: &Response) -> String {
             "answer-presence",
             student = student.to_string(),
             class = class.to_string(),
-            at = at.human()
+            at = at.for_people()
         ),
         (Command::Present { class, .. }, Response::Presence { class: None, at }) => {
             t!(
                 "answer-presence-refused",
                 class = class.to_string(),
-                at = at.human()
+                at = at.for_people()
             )
         }
         (_, Response::Error { code, message }) => {

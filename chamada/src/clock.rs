@@ -39,6 +39,21 @@ impl Timestamp {
         self.0.format("%Y-%m-%d %H:%M:%S").to_string()
     }
 
+    /// The time for people, written the reader's way: `2026-11-24
+    /// 10:15:03` in English, `24/11/2026 às 10:15:03` in Portuguese
+    /// (message `time-for-people`). [`Timestamp::human`] stays the same in
+    /// every language, for file names and logs.
+    pub fn for_people(&self) -> String {
+        let part = |format: &str| self.0.format(format).to_string();
+        crate::t!(
+            "time-for-people",
+            year = part("%Y"),
+            month = part("%m"),
+            day = part("%d"),
+            time = part("%H:%M:%S")
+        )
+    }
+
     /// The time of day alone: `10:15:03`.
     pub fn time_of_day(&self) -> String {
         self.0.format("%H:%M:%S").to_string()

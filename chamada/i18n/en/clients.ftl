@@ -85,7 +85,7 @@ teacher-prompt = teacher>{" "}
 teacher-not-in-menu = "{ $word }" is not in the menu; type help to see it.
 teacher-needs-class = { $word } needs a class, e.g. { $word } 42.
 teacher-too-many-words = Type a number or a word and a class, nothing more: 1 42 or start 42.
-teacher-bad-class = { $word } is not a class: { $why }.
+teacher-bad-class = "{ $word }" is not a class: { $why }.
 
 ## Saving a list as CSV
 
@@ -106,3 +106,6 @@ student-not-sent = Not sent: { $why }.
 system-error = { $kind ->
        *[other] { $error }
     }
+
+# A time as the answers show it ($at, $since above): 2026-11-24 10:15:03.
+time-for-people = { $year }-{ $month }-{ $day } { $time }

@@ -78,7 +78,7 @@ teacher-prompt = professor>{" "}
 teacher-not-in-menu = “{ $word }” não está no menu; digite help para vê-lo.
 teacher-needs-class = { $word } precisa de uma turma, por exemplo: { $word } 42.
 teacher-too-many-words = Digite um número ou uma palavra e uma turma, nada mais: 1 42 ou start 42.
-teacher-bad-class = { $word } não é uma turma: { $why }.
+teacher-bad-class = “{ $word }” não é uma turma: { $why }.
 
 ## Salvar uma lista em CSV
 
@@ -100,3 +100,5 @@ system-error = { $kind ->
         [unreachable] não há caminho na rede até esse endereço; { $error }
        *[other] { $error }
     }
+
+time-for-people = { $day }/{ $month }/{ $year } às { $time }
