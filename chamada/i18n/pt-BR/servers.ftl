@@ -2,7 +2,7 @@
 # A primeira linha, listening on HOST:PORT, não está aqui: ela nunca muda
 # com o idioma, porque scripts e corretores a leem.
 
-startup-cannot-listen = não foi possível escutar em { $addr }: { $error }. { $advice }
+startup-cannot-listen = não foi possível escutar em { $addr }: { $advice } (o sistema disse: { $error })
 startup-addr-in-use = outro programa (talvez outro servidor) já escuta na porta { $port }; encerre-o ou escolha outra porta, por exemplo --bind { $other }
 startup-addr-not-here = { $ip } não é um endereço desta máquina; use 127.0.0.1 para aceitar só esta máquina ou 0.0.0.0 para todas as redes em que ela está
 startup-port-needs-admin = portas abaixo de 1024 exigem direitos de administrador; escolha uma porta acima de 1024
