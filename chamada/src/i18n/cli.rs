@@ -180,7 +180,8 @@ fn value_name(name: &str) -> String {
 /// Prints a bad command line's error in the reader's language and exits
 /// with clap's code; help and the version go out as clap writes them.
 fn exit(error: clap::Error) -> ! {
-    if !error.use_stderr() {
+    let shows_help = error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand;
+    if !error.use_stderr() || shows_help {
         error.exit();
     }
     let explained = explain(&error).unwrap_or_else(|| {
