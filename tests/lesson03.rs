@@ -321,6 +321,81 @@ fn blank_lines_do_not_keep_a_connection_from_timing_out() {
 // ---------------------------------------------------------------------------
 // A client that writes requests and never reads the responses.
 
+/// The bytes the server's socket for the connection from `client` holds,
+/// unsent or unacknowledged: its send queue (`tx_queue` in Linux's
+/// /proc/net/tcp, where an IPv4 address is written as the hex of its four
+/// bytes read as a little-endian number, then the port).
+#[cfg(target_os = "linux")]
+fn server_send_queue(server: std::net::SocketAddr, client: std::net::SocketAddr) -> Option<usize> {
+    let hex = |addr: std::net::SocketAddr| match addr {
+        std::net::SocketAddr::V4(v4) => {
+            format!(
+                "{:08X}:{:04X}",
+                u32::from_le_bytes(v4.ip().octets()),
+                v4.port()
+            )
+        }
+        std::net::SocketAddr::V6(_) => unreachable!("the tests listen on 127.0.0.1"),
+    };
+    let (local, remote) = (hex(server), hex(client));
+    let table = std::fs::read_to_string("/proc/net/tcp").ok()?;
+    table.lines().skip(1).find_map(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.get(1) != Some(&local.as_str()) || fields.get(2) != Some(&remote.as_str()) {
+            return None;
+        }
+        let tx_queue = fields.get(4)?.split(':').next()?;
+        usize::from_str_radix(tx_queue, 16).ok()
+    })
+}
+
+/// A client that asks for long responses and never reads them fills the
+/// buffers between it and the server. The server's own send buffer is
+/// capped (lesson 03's `SEND_BUFFER`, 64 KiB, which Linux doubles): left to
+/// the system it grows to megabytes per connection, and a crowd of such
+/// clients would cost the machine gigabytes.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_client_that_never_reads_holds_little_of_the_servers_memory() {
+    for_each_guarded_lesson(|lesson| {
+        let server = Server::start(lesson);
+        fill_class(&server, 1, 2000); // a STATUS line of about 66 KB
+        let socket =
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        socket.set_recv_buffer_size(4096).unwrap();
+        socket.connect(&server.addr().into()).unwrap();
+        let stream: std::net::TcpStream = socket.into();
+        let client = stream.local_addr().unwrap();
+        // 200 requests for 13 MB of answers, written by a thread of its
+        // own: the server stops reading them once it is stuck writing.
+        let writer = thread::spawn(move || {
+            let _ = (&stream).write_all("STATUS 1\n".repeat(200).as_bytes());
+            stream
+        });
+        // Wait until the queue stops growing: the server is stuck.
+        let deadline = Instant::now() + WAIT;
+        let mut last = (0, Instant::now());
+        while last.1.elapsed() < Duration::from_secs(1) {
+            assert!(Instant::now() < deadline, "the send queue never settled");
+            let queued = server_send_queue(server.addr(), client).unwrap_or(0);
+            if queued != last.0 {
+                last = (queued, Instant::now());
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        assert!(
+            last.0 > 0,
+            "the server sent nothing: the test measured nothing"
+        );
+        assert!(
+            last.0 <= 512 * 1024,
+            "{} bytes wait in the server's send buffer for one client that never reads",
+            last.0
+        );
+        drop(writer);
+    });
+}
+
 #[test]
 fn a_client_that_never_reads_does_not_hold_up_the_others() {
     for_each_guarded_lesson(|lesson| {

@@ -10,6 +10,7 @@
 //! | [`limits`] | raising the open-file limit, so 10,000 connections fit |
 //! | [`scenarios`] | what the `bench` binary measures, server by server |
 //! | [`staircase`] | lesson 02 and each step of lesson 03, in memory, as ratios to the baseline |
+//! | [`stalled`] | a crowd of clients that never read, and how long an ordinary client waits |
 //! | [`durability`] | lesson 03 with its journal: group commit against a sync per request, and the disk's sync time |
 //! | [`report`] | the printed table (ratios to the baseline) and the CSV of raw figures |
 //! | [`plot`] | the SVG charts |
@@ -26,4 +27,5 @@ pub mod process;
 pub mod report;
 pub mod scenarios;
 pub mod staircase;
+pub mod stalled;
 pub mod stats;

@@ -13,11 +13,21 @@ fn example() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let profile = exe.parent().and_then(|deps| deps.parent()).unwrap();
     let mut cargo = Command::new(env!("CARGO"));
-    cargo.args(["build", "--quiet", "-p", "chamada", "--example", "fail_stop"]);
+    cargo.args([
+        "build",
+        "--quiet",
+        "-p",
+        "chamada",
+        "--example",
+        "fail_stop",
+    ]);
     if profile.ends_with("release") {
         cargo.arg("--release");
     }
-    assert!(cargo.status().unwrap().success(), "building the example failed");
+    assert!(
+        cargo.status().unwrap().success(),
+        "building the example failed"
+    );
     profile
         .join("examples")
         .join(format!("fail_stop{}", std::env::consts::EXE_SUFFIX))

@@ -14,7 +14,9 @@
 //! `chamada_bench::durability`), `durability.txt` and `durability.csv`.
 //! `--durability-only` measures only that scenario. The staircase scenario
 //! (lesson 02 and every step of lesson 03, see `chamada_bench::staircase`)
-//! writes `staircase.txt`; `--staircase-only` measures only it.
+//! writes `staircase.txt`; `--staircase-only` measures only it. The stalled
+//! crowd (clients that never read, see `chamada_bench::stalled`) writes
+//! `stalled.txt`; `--stalled-only` measures only it.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -22,8 +24,8 @@ use std::process::{Command, ExitCode};
 use chamada_bench::durability::{self, Durability};
 use chamada_bench::limits::{raise_open_files, FileLimit};
 use chamada_bench::scenarios::{self, Results, Settings};
-use chamada_bench::staircase;
 use chamada_bench::{plot, report};
+use chamada_bench::{staircase, stalled};
 use clap::Parser;
 
 /// Measures every lesson's server against the baseline server.
@@ -52,6 +54,9 @@ struct Args {
     /// lesson 03, in memory).
     #[arg(long, conflicts_with_all = ["plot_from", "durability_only"])]
     staircase_only: bool,
+    /// Measure only the stalled crowd (clients that never read).
+    #[arg(long, conflicts_with_all = ["plot_from", "durability_only", "staircase_only"])]
+    stalled_only: bool,
 }
 
 fn main() -> ExitCode {
@@ -100,6 +105,20 @@ fn run(args: &Args) -> Result<(), String> {
     } else {
         staircase::Settings::full()
     };
+    let stalled_settings = if args.quick {
+        stalled::Settings::quick()
+    } else {
+        stalled::Settings::full()
+    };
+    if !args.durability_only && !args.staircase_only {
+        let table = stalled::run(&stalled_settings, &binaries, say)?.table();
+        write_file(&args.out, "stalled.txt", &table)?;
+        if args.stalled_only {
+            print!("\n{table}");
+            return Ok(());
+        }
+        eprintln!("\n{table}");
+    }
     let staircase_table = if args.durability_only {
         None
     } else {

@@ -20,9 +20,10 @@ use std::time::{Duration, Instant};
 
 use chamada::connection::Ending;
 use chamada::{Response, RollCalls};
-use lesson_03_final::{Config, CLOSER_QUEUE};
+use lesson_03_final::{Config, CLOSER_QUEUE, SEND_BUFFER};
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token, Waker};
+use socket2::SockRef;
 
 use crate::connection::{Connection, Progress};
 use crate::deadlines::Deadlines;
@@ -179,6 +180,10 @@ impl EventLoop {
         }
         // As every lesson does (see lesson 01): no Nagle delay.
         let _ = stream.set_nodelay(true);
+        // As lesson 03 does: a small send buffer, so that clients that
+        // never read cost little kernel memory, and their output waits in
+        // `Connection::output`, which is capped too, not in the system.
+        let _ = SockRef::from(&stream).set_send_buffer_size(SEND_BUFFER);
         let Some(token) = self.register(&mut stream) else {
             return;
         };

@@ -37,6 +37,7 @@ use std::time::Duration;
 use chamada::connection::{lingering_close, peer_name};
 use chamada::{Response, RollCalls, TeacherKey};
 use crossbeam_channel::{bounded, Sender};
+use socket2::SockRef;
 
 use journal::Journal;
 use open_connections::{OpenConnections, Place};
@@ -89,6 +90,13 @@ impl Default for Config {
     }
 }
 // ANCHOR_END: config
+
+/// The most bytes the system keeps queued on one connection for a client
+/// that has not read them yet (SO_SNDBUF; Linux doubles what is asked, for
+/// its own bookkeeping). Enough for any one response to leave in a few
+/// writes, too little for a crowd of clients that never read to cost the
+/// server gigabytes.
+pub const SEND_BUFFER: usize = 64 * 1024;
 
 /// How often a connection thread looks up from a blocked read to check the
 /// idle time and the shutdown signal: the socket's read timeout.
@@ -167,6 +175,11 @@ fn start_connection(
         keys: KeyCheck::default(),
         peer: peer_name(&stream),
     };
+    // A client that stops reading fills our send buffer before our write
+    // blocks. Left to the system, that buffer grows to megabytes per
+    // connection; capped, a crowd of such clients costs little kernel
+    // memory, and each one blocks its own thread sooner.
+    let _ = SockRef::from(&*stream).set_send_buffer_size(SEND_BUFFER);
     // The read timeout is how the session's loop gets to look up from a
     // blocked read (the write timeout is set per response, in the loop).
     if let Err(error) = stream.set_read_timeout(Some(TICK)) {
