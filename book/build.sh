@@ -60,17 +60,28 @@ build() { # build <language> <output folder>
     if grep -l '{{#' "$2"/*.html; then
         fail "an include was left unexpanded in the pages above"
     fi
+    # A heading's {#id} must become its id, never text a reader sees. A
+    # chapter's title is also its sidebar entry, the page's <title> and a
+    # search result: one message in pt-BR.po, so its translation has no id
+    # (book/po/TRANSLATING.md). Checked where readers see it, in the output.
+    if grep -lE '\{#[A-Za-z][A-Za-z0-9_-]*\}' "$2"/*.html "$2"/toc*.js "$2"/searchindex*.js; then
+        fail "a heading id such as {#closing} shows as text in the $1 files above"
+    fi
 }
 build en "$PWD/book/book"
 # The Portuguese edition goes inside the English one, so that one folder
 # (one `mdbook serve`, one upload) holds both, linked to each other.
 build pt-BR "$PWD/book/book/pt-BR"
 
-# 4. Every English paragraph has a translation: extract the English text
-#    as it is now, merge it with pt-BR.po, and count what is missing.
+# 4. Every English paragraph, and every note of the transcripts' narration,
+#    has a translation: extract the English text as it is now, merge it
+#    with pt-BR.po, and count what is missing.
 MDBOOK_OUTPUT='{"xgettext": {"pot-file": "messages.pot"}}' \
     mdbook build book -d "$scratch/pot" >"$log" 2>&1 || { cat "$log"; fail "extracting the text failed"; }
-msgmerge --quiet --no-fuzzy-matching book/po/pt-BR.po "$scratch/pot/messages.pot" -o "$scratch/merged.po"
+cargo run --quiet --package book-preprocessor -- narration-pot book >"$scratch/narration.pot" ||
+    fail "extracting the transcripts' narration failed"
+msgcat --use-first "$scratch/pot/messages.pot" "$scratch/narration.pot" -o "$scratch/all.pot"
+msgmerge --quiet --no-fuzzy-matching book/po/pt-BR.po "$scratch/all.pot" -o "$scratch/merged.po"
 stats=$(msgfmt --statistics -o /dev/null "$scratch/merged.po" 2>&1)
 if grep -Eq 'untranslated|fuzzy' <<<"$stats"; then
     fail "book/po/pt-BR.po is behind the English text ($stats);" \
