@@ -20,7 +20,8 @@ I18N_VERSION=0.4.0
 if ! mdbook --version 2>/dev/null | grep -qx "mdbook v$MDBOOK_VERSION"; then
     cargo install mdbook --locked --version "$MDBOOK_VERSION"
 fi
-if ! mdbook-gettext --version 2>/dev/null | grep -q "$I18N_VERSION"; then
+# (mdbook-gettext has no --version: ask cargo what it installed.)
+if ! cargo install --list | grep -qx "mdbook-i18n-helpers v$I18N_VERSION:"; then
     cargo install mdbook-i18n-helpers --locked --version "$I18N_VERSION"
 fi
 if ! command -v msgmerge >/dev/null; then
