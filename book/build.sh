@@ -53,8 +53,9 @@ done < <(grep -oHE '\{\{#(rustdoc_)?include [^}]*\}\}' book/src/*.md || true)
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 log="$scratch/log"
+source book/editions.sh # use_edition: each edition's language and title
 build() { # build <language> <output folder>
-    MDBOOK_BOOK__LANGUAGE="$1" mdbook build book -d "$2" 2>&1 | tee "$log"
+    (use_edition "$1" && mdbook build book -d "$2") 2>&1 | tee "$log"
     if grep -Eq '(^|[[:space:]])(ERROR|WARN)[[:space:]]' "$log"; then
         fail "mdBook logged errors or warnings building the $1 edition (above)"
     fi
@@ -109,6 +110,22 @@ for page in book/book/*.html book/book/pt-BR/*.html; do
             fail "$page links to $link, but that page has no id \"$fragment\""
         fi
     done < <(grep -oE ' (href|src)="[^"]*"' "$page" | cut -d'"' -f2 | sort -u)
+done
+
+# 6. The Portuguese edition shows its own copy of every image that has one
+#    (diagrams/pt-BR/, measuring/pt-BR/): a translation that kept the English
+#    image's path would show English in a Portuguese page.
+for page in book/book/pt-BR/*.html book/book/pt-BR/*/*.html; do
+    [[ -f "$page" ]] || continue
+    while read -r image; do
+        [[ "$image" == http* ]] && continue
+        # The image's path from the book's root, as in book/src.
+        source=$(realpath -m --relative-to=book/book/pt-BR "$(dirname "$page")/$image")
+        if [[ "$(basename "$(dirname "$source")")" != pt-BR &&
+            -f "book/src/$(dirname "$source")/pt-BR/$(basename "$source")" ]]; then
+            fail "$page shows $source; the Portuguese edition has its own, $(dirname "$source")/pt-BR/$(basename "$source")"
+        fi
+    done < <(grep -oE '<img [^>]*src="[^"]*"' "$page" | sed -E 's/.*src="([^"]*)"/\1/' | sort -u)
 done
 
 if ((failures > 0)); then

@@ -175,10 +175,7 @@ impl Fence {
 
     fn is_closed_by(&self, line: &str) -> bool {
         let trimmed = line.trim();
-        trimmed.starts_with(&self.marker)
-            && trimmed
-                .chars()
-                .all(|c| Some(c) == self.marker.chars().next())
+        trimmed.starts_with(&self.marker) && trimmed.chars().all(|c| self.marker.starts_with(c))
     }
 
     /// Puts the skip comment before the block's opening line, once: on the
