@@ -478,6 +478,36 @@ mod tests {
     }
 
     #[test]
+    fn each_language_gets_its_charts_and_a_server_not_measured_gets_no_legend() {
+        let dir = std::env::temp_dir().join(format!("chamada-plot-{}", std::process::id()));
+        let line = |name, y| (name, vec![(1.0, y), (16.0, y * 2.0), (64.0, y * 3.0)]);
+        let lines: Lines = vec![
+            line("baseline-server", 1000.0),
+            ("lesson-01-blocking", vec![]),
+        ];
+        let figures = Figures {
+            throughput: lines.clone(),
+            latency_p99: lines.clone(),
+            class_size: lines,
+        };
+        let written = draw_figures(figures, &dir).unwrap();
+        assert!(
+            written.contains(&"pt-BR/throughput.svg".to_owned()),
+            "{written:?}"
+        );
+        let english = std::fs::read_to_string(dir.join("throughput.svg")).unwrap();
+        let portuguese = std::fs::read_to_string(dir.join("pt-BR/throughput.svg")).unwrap();
+        assert!(english.contains("requests per second") && english.contains("3,000"));
+        assert!(portuguese.contains("requisições por segundo") && portuguese.contains("3.000"));
+        assert!(english.contains("baseline-server"));
+        assert!(
+            !english.contains("lesson-01-blocking"),
+            "no line, so no legend entry"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn the_x_axis_has_ticks_only_where_something_was_measured() {
         assert_eq!(
             measured_at(&[1.0, 16.0, 64.0]).measured_x(),
