@@ -43,9 +43,13 @@ pub fn localise(markdown: &str, chapter_dir: &Path, edition: &Edition) -> Result
         let include = Include::parse(target);
         if include.is_transcript() {
             let text = include.read(chapter_dir)?;
-            output.push(transcript::narrate(&text, |english| {
-                edition.catalogue.get(english)
-            }));
+            if include.is_narrated_in_english() {
+                output.push(transcript::narrate(&text, |english| {
+                    edition.catalogue.get(english)
+                }));
+            } else {
+                output.push(text);
+            }
             if let Some(open) = &mut fence {
                 open.mark_to_skip(&mut output);
             }
@@ -63,7 +67,7 @@ pub fn transcripts(markdown: &str, chapter_dir: &Path) -> Result<Vec<Transcript>
     let mut found = Vec::new();
     for target in markdown.lines().filter_map(include_target) {
         let include = Include::parse(target);
-        if include.is_transcript() {
+        if include.is_transcript() && include.is_narrated_in_english() {
             found.push(Transcript {
                 file: chapter_dir.join(include.path),
                 first_line: include.first_line()?,
@@ -79,6 +83,14 @@ pub struct Transcript {
     pub file: PathBuf,
     pub first_line: usize,
     pub text: String,
+}
+
+/// `name` without the ` {#id}` a translated heading ends with.
+pub fn without_heading_id(name: &str) -> &str {
+    match name.rfind(" {#") {
+        Some(start) if name.ends_with('}') => &name[..start],
+        _ => name,
+    }
 }
 
 /// `{{#include TARGET}}` on a line of its own, as the book writes them.
@@ -108,6 +120,14 @@ impl<'a> Include<'a> {
             .file_name()
             .and_then(|name| name.to_str())
             .is_some_and(|name| name.starts_with("transcripts__") && name.ends_with(".snap"))
+    }
+
+    /// A transcript recorded in Portuguese (`..._pt_br.snap`: the programs
+    /// ran in pt_BR, and its notes were written in Portuguese) is shown as
+    /// it is in both editions; every other transcript is narrated in
+    /// English and translated.
+    fn is_narrated_in_english(&self) -> bool {
+        !self.path.ends_with("_pt_br.snap")
     }
 
     /// The first line included (1-based). Transcripts are included whole or
@@ -261,6 +281,27 @@ mod tests {
     }
 
     #[test]
+    fn a_transcript_recorded_in_portuguese_is_shown_as_it_is() {
+        let dir = chapter_dir("a_transcript_recorded");
+        std::fs::write(
+            dir.join("snaps/transcripts__menu_pt_br.snap"),
+            "---\nheader\n---\n# Uma aluna responde.\n",
+        )
+        .unwrap();
+        let chapter = "```text\n{{#include snaps/transcripts__menu_pt_br.snap:4:}}\n```\n";
+        let po = "msgid \"Uma aluna responde.\"\nmsgstr \"Wrong.\"\n";
+        let shown = localise(chapter, &dir, &edition("pt-BR", po)).unwrap();
+        assert_eq!(
+            shown,
+            "<!-- i18n:skip -->\n```text\n# Uma aluna responde.\n```\n"
+        );
+        assert!(
+            transcripts(chapter, &dir).unwrap().is_empty(),
+            "nothing to translate"
+        );
+    }
+
+    #[test]
     fn a_transcript_included_by_anchor_is_refused() {
         let chapter = "```text\n{{#include snaps/transcripts__story.snap:scene}}\n```\n";
         let error = localise(
@@ -270,6 +311,17 @@ mod tests {
         )
         .unwrap_err();
         assert!(error.contains("from a line on"), "{error}");
+    }
+
+    #[test]
+    fn a_chapter_name_loses_its_heading_id_and_nothing_else() {
+        assert_eq!(without_heading_id("Sockets {#sockets}"), "Sockets");
+        assert_eq!(
+            without_heading_id("Passo 4: encerramento {#step-4}"),
+            "Passo 4: encerramento"
+        );
+        assert_eq!(without_heading_id("Sockets"), "Sockets");
+        assert_eq!(without_heading_id("Um {#a} no meio"), "Um {#a} no meio");
     }
 
     #[test]

@@ -7,6 +7,11 @@
 //! - `{{#include DIR/NAME}}` includes the edition's own `DIR/<language>/NAME`
 //!   when there is one (the measuring chapter's tables, written by `bench`).
 //!
+//! `book-preprocessor titles`, run after `gettext`, takes the `{#id}` that a
+//! translated heading ends with out of the chapters' names: a chapter's
+//! title and its entry in the sidebar are one message, and the id belongs
+//! to the heading, not to the sidebar or the page's `<title>`.
+//!
 //! `book-preprocessor narration-pot BOOK_DIR` prints the narration's English
 //! text as a POT file: book/po/update.sh and book/build.sh add it to the
 //! prose's, so a note without a translation fails the build like prose.
@@ -25,16 +30,18 @@ use serde_json::Value;
 use chapter::Edition;
 use po::Catalogue;
 
-const USAGE: &str = "usage: book-preprocessor [supports RENDERER | narration-pot BOOK_DIR]";
+const USAGE: &str =
+    "usage: book-preprocessor [titles] [supports RENDERER] | book-preprocessor narration-pot BOOK_DIR";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
         // mdBook asks first whether the preprocessor works for a renderer.
-        ["supports", _renderer] => Ok(()),
+        ["supports", _renderer] | ["titles", "supports", _renderer] => Ok(()),
         ["narration-pot", book_dir] => print_narration_pot(Path::new(book_dir)),
-        [] => preprocess(),
+        [] => preprocess(localise_chapters),
+        ["titles"] => preprocess(titles_without_ids),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -47,8 +54,8 @@ fn main() -> ExitCode {
 }
 
 /// mdBook's protocol: `[context, book]` as JSON on stdin, the book back on
-/// stdout.
-fn preprocess() -> Result<(), String> {
+/// stdout, changed by `change`.
+fn preprocess(change: fn(&Value, &mut Value) -> Result<(), String>) -> Result<(), String> {
     let mut input = String::new();
     std::io::stdin()
         .read_to_string(&mut input)
@@ -59,7 +66,14 @@ fn preprocess() -> Result<(), String> {
         return Err("mdBook's input is not [context, book]".to_owned());
     };
     let mut book = book.clone();
+    change(context, &mut book)?;
+    let mut stdout = std::io::stdout().lock();
+    serde_json::to_writer(&mut stdout, &book).map_err(|error| error.to_string())?;
+    stdout.flush().map_err(|error| error.to_string())
+}
 
+/// Each chapter's Markdown as its edition shows it (chapter.rs).
+fn localise_chapters(context: &Value, book: &mut Value) -> Result<(), String> {
     let root = PathBuf::from(context["root"].as_str().unwrap_or("."));
     let config = &context["config"];
     let source_dir = root.join(config["book"]["src"].as_str().unwrap_or("src"));
@@ -71,8 +85,7 @@ fn preprocess() -> Result<(), String> {
         language: language.to_owned(),
         catalogue: Catalogue::load(&root.join(po_dir).join(format!("{language}.po")))?,
     };
-
-    for_each_chapter(&mut book, &mut |chapter| {
+    for_each_chapter(book, &mut |chapter| {
         let Some(path) = chapter["path"].as_str() else {
             return Ok(()); // a draft chapter has no file, nor content
         };
@@ -83,11 +96,39 @@ fn preprocess() -> Result<(), String> {
             .map_err(|error| format!("{path}: {error}"))?;
         chapter["content"] = Value::String(localised);
         Ok(())
-    })?;
+    })
+}
 
-    let mut stdout = std::io::stdout().lock();
-    serde_json::to_writer(&mut stdout, &book).map_err(|error| error.to_string())?;
-    stdout.flush().map_err(|error| error.to_string())
+/// Every chapter's name, and every part's title, without a heading id.
+fn titles_without_ids(_context: &Value, book: &mut Value) -> Result<(), String> {
+    without_heading_ids(book);
+    Ok(())
+}
+
+/// Takes the ids out of the names in `value`: a chapter's `name` and
+/// `parent_names`, and a part's title.
+fn without_heading_ids(value: &mut Value) {
+    match value {
+        Value::Object(fields) => {
+            for (key, field) in fields.iter_mut() {
+                match (key.as_str(), field) {
+                    ("name" | "PartTitle", Value::String(name)) => {
+                        *name = chapter::without_heading_id(name).to_owned();
+                    }
+                    ("parent_names", Value::Array(names)) => {
+                        for name in names.iter_mut() {
+                            if let Value::String(name) = name {
+                                *name = chapter::without_heading_id(name).to_owned();
+                            }
+                        }
+                    }
+                    (_, field) => without_heading_ids(field),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(without_heading_ids),
+        _ => {}
+    }
 }
 
 /// Calls `visit` on every chapter of the book, sub-chapters included.
