@@ -705,6 +705,14 @@ const PORTUGUESE_PHRASES: &[(&str, &str)] = &[
     ("throughput at ", "vazão com "),
     ("cost per request at ", "custo por requisição com "),
     ("one thread serves ", "uma thread atende "),
+    (
+        " threads in the process (the loop, ctrlc's signal thread and the log's two writers)",
+        " threads no processo (o laço, a thread de sinais do ctrlc e as duas de escrita do log)",
+    ),
+    (
+        " threads in the process (the loop, and ctrlc's signal thread)",
+        " threads no processo (o laço e a thread de sinais do ctrlc)",
+    ),
     ("RSS at ", "RSS com "),
     (" students <= ", " alunos <= "),
     (" connections >= ", " conexões >= "),
@@ -741,6 +749,8 @@ const PORTUGUESE_PHRASES: &[(&str, &str)] = &[
         "Checks: every durability run answered and listed every presence.",
         "Verificações: toda execução de durabilidade respondeu e listou cada presença.",
     ),
+    // Last: what the longer phrases above leave.
+    (" connections: ", " conexões: "),
 ];
 
 /// The tables' column headings and row names in Portuguese. A cell is
@@ -871,6 +881,40 @@ fn brazilian_numbers(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The book's Portuguese edition shows `pt-BR/` copies of the tables
+    /// bench wrote for the book: they must be the English ones translated,
+    /// not an older run's. `CHAMADA_WRITE_PT_TABLES=1 cargo test -p
+    /// chamada-bench portuguese_tables` rewrites them.
+    #[test]
+    fn the_books_portuguese_tables_are_its_english_ones_translated() {
+        let book = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../book/src");
+        let rewrite = std::env::var_os("CHAMADA_WRITE_PT_TABLES").is_some();
+        let tables = [
+            "measuring/table.txt",
+            "measuring/durability.txt",
+            "event-loop/table.txt",
+        ];
+        for table in tables {
+            let english_path = book.join(table);
+            let Ok(english) = std::fs::read_to_string(&english_path) else {
+                continue; // the book no longer has this table
+            };
+            let name = english_path.file_name().unwrap();
+            let portuguese_path = english_path.parent().unwrap().join("pt-BR").join(name);
+            let expected = in_portuguese(&english);
+            if rewrite {
+                std::fs::create_dir_all(portuguese_path.parent().unwrap()).unwrap();
+                std::fs::write(&portuguese_path, &expected).unwrap();
+            }
+            let portuguese = std::fs::read_to_string(&portuguese_path).unwrap_or_default();
+            assert!(
+                portuguese == expected,
+                "book/src/{table} has no up-to-date Portuguese copy in pt-BR/: run \
+                 CHAMADA_WRITE_PT_TABLES=1 cargo test -p chamada-bench portuguese_tables"
+            );
+        }
+    }
 
     #[test]
     fn numbers_are_written_the_brazilian_way_and_nothing_else_is() {
