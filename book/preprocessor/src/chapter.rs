@@ -93,6 +93,57 @@ pub fn without_heading_id(name: &str) -> &str {
     }
 }
 
+/// `markdown` with a heading id (` {#id}`) left only where it belongs, at
+/// the end of a heading. A translated heading ends with its id, and a
+/// message is translated the same everywhere: when a table cell or a list
+/// item has the same English text as a heading (`bug-01`), its translation
+/// brings the id along.
+pub fn ids_only_in_headings(markdown: &str) -> String {
+    let mut fence: Option<Fence> = None;
+    let lines: Vec<String> = markdown
+        .split('\n')
+        .enumerate()
+        .map(|(index, line)| {
+            if let Some(open) = &fence {
+                if open.is_closed_by(line) {
+                    fence = None;
+                }
+                return line.to_owned();
+            }
+            if let Some(opened) = Fence::opened_by(line, index) {
+                fence = Some(opened);
+                return line.to_owned();
+            }
+            if line.trim_start().starts_with('#') {
+                return line.to_owned(); // a heading: its id is its own
+            }
+            without_any_heading_id(line)
+        })
+        .collect();
+    lines.join("\n")
+}
+
+/// `line` without any ` {#id}` in it.
+fn without_any_heading_id(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(start) = rest.find(" {#") {
+        let after = &rest[start + 3..];
+        let id_length = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(after.len());
+        if id_length > 0 && after[id_length..].starts_with('}') {
+            out.push_str(&rest[..start]);
+            rest = &after[id_length + 1..];
+        } else {
+            out.push_str(&rest[..start + 3]);
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `{{#include TARGET}}` on a line of its own, as the book writes them.
 fn include_target(line: &str) -> Option<&str> {
     let target = line
@@ -322,6 +373,17 @@ mod tests {
         );
         assert_eq!(without_heading_id("Sockets"), "Sockets");
         assert_eq!(without_heading_id("Um {#a} no meio"), "Um {#a} no meio");
+    }
+
+    #[test]
+    fn a_heading_keeps_its_id_and_a_table_cell_with_the_same_text_loses_it() {
+        let translated = "### bug-01 {#bug-01}\n\n| bug-01 {#bug-01} | enquadramento |\n\
+            - bug-02 {#bug-02}\n\n```text\nformat!(\"{#x}\") {#kept}\n```\n{{#include a.rs}}\n";
+        assert_eq!(
+            ids_only_in_headings(translated),
+            "### bug-01 {#bug-01}\n\n| bug-01 | enquadramento |\n- bug-02\n\n\
+            ```text\nformat!(\"{#x}\") {#kept}\n```\n{{#include a.rs}}\n"
+        );
     }
 
     #[test]

@@ -7,10 +7,10 @@
 //! - `{{#include DIR/NAME}}` includes the edition's own `DIR/<language>/NAME`
 //!   when there is one (the measuring chapter's tables, written by `bench`).
 //!
-//! `book-preprocessor titles`, run after `gettext`, takes the `{#id}` that a
-//! translated heading ends with out of the chapters' names: a chapter's
-//! title and its entry in the sidebar are one message, and the id belongs
-//! to the heading, not to the sidebar or the page's `<title>`.
+//! `book-preprocessor heading-ids`, run after `gettext`, leaves the `{#id}`
+//! that a translated heading ends with only in the heading: a chapter's
+//! title is also its sidebar entry and its page's `<title>`, and a heading's
+//! text may also be a table cell's (one message, translated the same).
 //!
 //! `book-preprocessor narration-pot BOOK_DIR` prints the narration's English
 //! text as a POT file: book/po/update.sh and book/build.sh add it to the
@@ -31,17 +31,17 @@ use chapter::Edition;
 use po::Catalogue;
 
 const USAGE: &str =
-    "usage: book-preprocessor [titles] [supports RENDERER] | book-preprocessor narration-pot BOOK_DIR";
+    "usage: book-preprocessor [heading-ids] [supports RENDERER] | book-preprocessor narration-pot BOOK_DIR";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
         // mdBook asks first whether the preprocessor works for a renderer.
-        ["supports", _renderer] | ["titles", "supports", _renderer] => Ok(()),
+        ["supports", _renderer] | ["heading-ids", "supports", _renderer] => Ok(()),
         ["narration-pot", book_dir] => print_narration_pot(Path::new(book_dir)),
         [] => preprocess(localise_chapters),
-        ["titles"] => preprocess(titles_without_ids),
+        ["heading-ids"] => preprocess(ids_only_in_headings),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -99,10 +99,16 @@ fn localise_chapters(context: &Value, book: &mut Value) -> Result<(), String> {
     })
 }
 
-/// Every chapter's name, and every part's title, without a heading id.
-fn titles_without_ids(_context: &Value, book: &mut Value) -> Result<(), String> {
+/// Every chapter's name, and every part's title, without a heading id, and
+/// every chapter's Markdown with ids only at the end of its headings.
+fn ids_only_in_headings(_context: &Value, book: &mut Value) -> Result<(), String> {
     without_heading_ids(book);
-    Ok(())
+    for_each_chapter(book, &mut |chapter| {
+        if let Some(content) = chapter["content"].as_str() {
+            chapter["content"] = Value::String(chapter::ids_only_in_headings(content));
+        }
+        Ok(())
+    })
 }
 
 /// Takes the ids out of the names in `value`: a chapter's `name` and
