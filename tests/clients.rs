@@ -336,7 +336,7 @@ fn bad_command_lines_are_usage_errors_with_exit_code_2() {
 
 #[test]
 fn with_a_teacher_key_only_a_teacher_with_the_key_may_teach() {
-    let server = Server::start_with(FINAL, &["--teacher-key", "s3cret"], &[]);
+    let server = Server::start_with(FINAL, &["--teacher-key", "s3cret-key"], &[]);
     let addr = server.addr().to_string();
     let teacher = |options: &[&str], args: &[&str], env: &[(&str, &str)]| {
         let options = [&["--server", addr.as_str()], options].concat();
@@ -349,14 +349,18 @@ fn with_a_teacher_key_only_a_teacher_with_the_key_may_teach() {
     assert!(run.stdout.starts_with("Error (forbidden): "), "{run:#?}");
 
     // The key on the command line...
-    let run = teacher(&["--key", "s3cret"], &["start", "5"], &[]);
+    let run = teacher(&["--key", "s3cret-key"], &["start", "5"], &[]);
     assert_success(
         &run,
         &format!("Roll call of class 5 opened at {}.\n", reading(0).human()),
     );
 
     // ...or in the environment.
-    let run = teacher(&[], &["status", "5"], &[("CHAMADA_TEACHER_KEY", "s3cret")]);
+    let run = teacher(
+        &[],
+        &["status", "5"],
+        &[("CHAMADA_TEACHER_KEY", "s3cret-key")],
+    );
     assert_success(
         &run,
         &format!(
@@ -379,7 +383,7 @@ fn with_a_teacher_key_only_a_teacher_with_the_key_may_teach() {
             reading(1).human()
         ),
     );
-    let run = teacher(&["--key", "s3cret"], &["end", "5"], &[]);
+    let run = teacher(&["--key", "s3cret-key"], &["end", "5"], &[]);
     assert_success(
         &run,
         &format!(
@@ -397,8 +401,12 @@ fn nobody_listens() -> String {
 
 #[test]
 fn a_malformed_key_is_refused_by_name_and_rule_without_being_shown() {
-    // Each holds "s3cret", so that a leak of even part of one shows.
-    let keys = ["s3cret with a space", &"s3cret".repeat(11), "s3cretção"];
+    // Each holds "s3cret-key", so that a leak of even part of one shows.
+    let keys = [
+        "s3cret-key with a space",
+        &"s3cret-key".repeat(11),
+        "s3cretção",
+    ];
     // If a key were taken, the client would find nobody here and say so.
     let server = nobody_listens();
     for key in keys {
@@ -427,9 +435,9 @@ fn a_malformed_key_is_refused_by_name_and_rule_without_being_shown() {
 
 #[test]
 fn a_key_may_start_with_a_dash() {
-    // clap would read `-s3cret` as an unknown option, and quote it.
-    let server = Server::start_with(FINAL, &["--teacher-key", "-s3cret"], &[]);
-    let run = once("teacher", &server, &["--key", "-s3cret", "start", "5"]);
+    // clap would read `-s3cret-key` as an unknown option, and quote it.
+    let server = Server::start_with(FINAL, &["--teacher-key", "-s3cret-key"], &[]);
+    let run = once("teacher", &server, &["--key", "-s3cret-key", "start", "5"]);
     assert_success(
         &run,
         &format!("Roll call of class 5 opened at {}.\n", reading(0).human()),
@@ -475,7 +483,7 @@ fn an_error_answer_to_auth_is_reported_for_what_it_is() {
     ];
     for (answer, said) in cases {
         let server = answering_auth_with(answer);
-        let options = ["--server", server.as_str(), "--key", "s3cret"];
+        let options = ["--server", server.as_str(), "--key", "s3cret-key"];
         let run = clean(run_client_with(
             "teacher",
             &options,
@@ -495,13 +503,13 @@ fn an_error_answer_to_auth_is_reported_for_what_it_is() {
 fn a_full_server_is_not_reported_as_refusing_the_key() {
     let server = Server::start_with(
         FINAL,
-        &["--max-connections", "1", "--teacher-key", "s3cret"],
+        &["--max-connections", "1", "--teacher-key", "s3cret-key"],
         &[],
     );
     // The one place, taken and known to be taken (it has been served).
     let mut holder = server.connect();
     assert!(holder.ask("HELP").starts_with("HELP "));
-    let run = once("teacher", &server, &["--key", "s3cret", "start", "5"]);
+    let run = once("teacher", &server, &["--key", "s3cret-key", "start", "5"]);
     assert_eq!((run.code, run.stdout.as_str()), (Some(1), ""), "{run:#?}");
     let said = "teacher: the server did not check the teacher key: Error (busy): ";
     assert!(run.stderr.starts_with(said), "{run:#?}");

@@ -21,11 +21,24 @@ use std::time::{Duration, Instant};
 use chamada::ErrorCode;
 use harness::flood::Flooder;
 use harness::shutdown::{self, check_told_of_shutdown, Stopped, NOTICE_GRACE};
-use harness::{is_error, response, run_client_with, Raw, Server, GUARDED_LESSONS, WAIT};
+use harness::{
+    is_error, response, run_client_with, Raw, Server, GUARDED_LESSONS, STOPPABLE_LESSONS, WAIT,
+};
 
-/// Runs `check` against each lesson that has these protections, in turn.
+/// Runs `check` against each lesson that has these protections (lesson 03
+/// from step 3 on, and the event loop), in turn.
 fn for_each_guarded_lesson(check: impl Fn(&str)) {
-    for lesson in GUARDED_LESSONS {
+    for_each_of(&GUARDED_LESSONS, check);
+}
+
+/// Runs `check` against each lesson that also stops gracefully (lesson 03
+/// from step 4 on, and the event loop), in turn.
+fn for_each_stoppable_lesson(check: impl Fn(&str)) {
+    for_each_of(&STOPPABLE_LESSONS, check);
+}
+
+fn for_each_of(lessons: &[&str], check: impl Fn(&str)) {
+    for lesson in lessons {
         // Shown only when a test fails: which lesson the failure belongs to.
         println!("--- checking {lesson}");
         check(lesson);
@@ -262,6 +275,34 @@ fn send_blank_lines(raw: &Raw) -> thread::JoinHandle<()> {
     })
 }
 
+/// Sends one byte of an endless request line every 50 ms on `raw`'s
+/// socket, from a thread of its own, until the server hangs up or [`WAIT`]
+/// has passed: 256 bytes, the line limit, take 12.8 s to trickle in.
+fn trickle_bytes(raw: &Raw) -> thread::JoinHandle<()> {
+    let socket = raw.socket().try_clone().unwrap();
+    thread::spawn(move || {
+        let deadline = Instant::now() + WAIT;
+        while Instant::now() < deadline && (&socket).write_all(b"x").is_ok() {
+            thread::sleep(Duration::from_millis(50));
+        }
+    })
+}
+
+#[test]
+fn a_line_trickling_in_does_not_keep_a_connection_from_timing_out() {
+    for_each_guarded_lesson(|lesson| {
+        let server = Server::start_with(lesson, &["--idle-timeout", "1"], &[]);
+        let mut trickler = served(&server);
+        let sender = trickle_bytes(&trickler);
+        // Bytes of an unfinished line are no request: the idle timeout
+        // comes long before the line could grow to the limit.
+        let timeout = trickler.line();
+        assert!(is_error(&timeout, ErrorCode::Timeout), "{timeout}");
+        trickler.close();
+        sender.join().unwrap();
+    });
+}
+
 #[test]
 fn blank_lines_do_not_keep_a_connection_from_timing_out() {
     for_each_guarded_lesson(|lesson| {
@@ -390,7 +431,7 @@ fn a_client_reading_a_large_status_slowly_is_cut_after_the_write_timeout() {
 // The teacher key.
 
 /// The key the tests give the server; it must never show up in its log.
-const KEY: &str = "s3cret";
+const KEY: &str = "s3cret-key";
 
 /// A whole teacher-key session against a server that has [`KEY`], then a
 /// check that the key never appears in anything the server printed.
@@ -405,7 +446,7 @@ fn the_key_guards_teacher_requests(server: Server) {
     }
     // Students need no key (class 5 is not open, hence PRESENCE 0).
     assert!(teacher.ask("PRESENT s1 5").starts_with("PRESENCE 0 "));
-    let wrong = teacher.ask("AUTH s3creT");
+    let wrong = teacher.ask("AUTH s3cret-keY");
     assert!(is_error(&wrong, ErrorCode::Forbidden), "{wrong}");
     assert!(is_error(&teacher.ask("START 5"), ErrorCode::Forbidden));
 
@@ -432,9 +473,13 @@ fn the_key_guards_teacher_requests(server: Server) {
 }
 
 /// Everything the server printed, to its very end: a signal stops it, so
-/// the shutdown report is checked too.
+/// the shutdown report is checked too (a lesson that has no graceful
+/// shutdown yet, step 3, is simply stopped).
 #[cfg(unix)]
 fn finished_log(server: Server) -> Vec<String> {
+    if !STOPPABLE_LESSONS.contains(&server.lesson()) {
+        return server.kill();
+    }
     signal(server.pid(), "TERM");
     let (code, log) = server.wait_exit();
     assert_eq!(code, Some(0), "{log:#?}");
@@ -490,17 +535,66 @@ fn a_wrong_auth_after_a_right_one_takes_the_authorization_back() {
         assert!(is_error(&after, ErrorCode::Forbidden), "{after}");
         // The right key, sent again, authorizes again.
         assert_eq!(teacher.ask(&format!("AUTH {KEY}")), "AUTHORIZED");
-        assert!(teacher.ask("END 6").starts_with("ENDED 6 "));
+        // A key that is not even valid is refused as a bad request, and
+        // takes the authorization back too.
+        let malformed = teacher.ask(&format!("AUTH {KEY}ção"));
+        assert!(is_error(&malformed, ErrorCode::BadRequest), "{malformed}");
+        let after = teacher.ask("STATUS 6");
+        assert!(is_error(&after, ErrorCode::Forbidden), "{after}");
     });
 }
 
-/// Keys that break the protocol's rule (a space, too long, not ASCII), each
-/// holding [`KEY`] so that a leak of even part of one is easy to spot.
-fn malformed_keys() -> [String; 3] {
+/// Guessing costs a connection every three tries, and every wrong try is
+/// logged with the client's address, never with what it sent.
+#[test]
+fn after_three_wrong_keys_the_server_hangs_up_and_logs_each_try() {
+    for_each_guarded_lesson(|lesson| {
+        let server = Server::start_with(lesson, &["--teacher-key", KEY], &[]);
+        let mut guesser = served(&server);
+        let peer = guesser.socket().local_addr().unwrap();
+        for guess in ["guess-one", "guess-two"] {
+            let wrong = guesser.ask(&format!("AUTH {guess}"));
+            assert!(is_error(&wrong, ErrorCode::Forbidden), "{wrong}");
+        }
+        // Still served between tries.
+        assert!(guesser.ask("PRESENT s1 5").starts_with("PRESENCE 0 "));
+        let last = guesser.ask("AUTH guess-three");
+        assert!(is_error(&last, ErrorCode::Forbidden), "{last}");
+        assert!(guesser.is_closed(), "still open after three wrong keys");
+        server.wait_for(&format!("{peer} disconnected"));
+        // Trouble goes to standard error, written by a thread of its own.
+        let tries: Vec<String> = (1..=3)
+            .map(|n| format!("{peer}: wrong teacher key ({n} of 3 tries)"))
+            .collect();
+        let deadline = Instant::now() + WAIT;
+        while !tries.iter().all(|line| server.errors().contains(line)) {
+            assert!(
+                Instant::now() < deadline,
+                "not logged: {:#?}",
+                server.errors()
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+        // A new connection has its three tries again.
+        let mut next = server.connect();
+        assert!(is_error(&next.ask("AUTH guess-four"), ErrorCode::Forbidden));
+        assert_eq!(next.ask(&format!("AUTH {KEY}")), "AUTHORIZED");
+        leave(&server, next);
+        let log = finished_log(server);
+        assert!(log.iter().all(|line| !line.contains("guess-")), "{log:#?}");
+    });
+}
+
+/// Keys a server refuses as its own: three that break the protocol's rule
+/// (a space, too long, not ASCII), each holding [`KEY`] so that a leak of
+/// even part of one is easy to spot, and one that is valid but too short
+/// to protect anything (7 characters).
+fn malformed_keys() -> [String; 4] {
     [
         format!("{KEY} with a space"),
         KEY.repeat(11),
         format!("{KEY}ção"),
+        KEY[..7].to_owned(),
     ]
 }
 
@@ -517,11 +611,11 @@ fn a_malformed_key_is_refused_by_name_and_rule_without_being_shown() {
                 let run = run_client_with(lesson, &options, &[], "", env);
                 assert_eq!(run.code, Some(2), "{run:#?}");
                 assert_eq!(run.stdout, "", "{run:#?}");
-                for what in ["'--teacher-key <KEY>'", "CHAMADA_TEACHER_KEY", "1 to 64"] {
+                for what in ["'--teacher-key <KEY>'", "CHAMADA_TEACHER_KEY", "8 to 64"] {
                     assert!(run.stderr.contains(what), "no {what}: {run:#?}");
                 }
                 assert!(!run.stderr.contains("panicked"), "{run:#?}");
-                assert!(!run.stderr.contains(KEY), "the key leaked: {run:#?}");
+                assert!(!run.stderr.contains(&KEY[..7]), "the key leaked: {run:#?}");
             }
         }
     });
@@ -530,7 +624,7 @@ fn a_malformed_key_is_refused_by_name_and_rule_without_being_shown() {
 #[test]
 fn a_key_may_start_with_a_dash_and_is_still_never_shown() {
     for_each_guarded_lesson(|lesson| {
-        // clap would read `-s3cret` as an unknown option and quote it.
+        // clap would read `-s3cret-key` as an unknown option and quote it.
         let key = format!("-{KEY}");
         let server = Server::start_with(lesson, &["--teacher-key", &key], &[]);
         let mut teacher = server.connect();
@@ -575,7 +669,7 @@ fn start_to_be_stopped(lesson: &str) -> Server {
 #[cfg(unix)]
 #[test]
 fn sigterm_stops_the_server_without_losing_an_answered_presence() {
-    for_each_guarded_lesson(|lesson| {
+    for_each_stoppable_lesson(|lesson| {
         let server = start_to_be_stopped(lesson);
         shutdown::check_no_answered_presence_is_lost(server.addr(), || {
             signal(server.pid(), "TERM");
@@ -595,7 +689,7 @@ fn sigterm_stops_the_server_without_losing_an_answered_presence() {
 #[cfg(unix)]
 #[test]
 fn a_client_sending_blank_lines_still_hears_the_shutdown_notice() {
-    for_each_guarded_lesson(|lesson| {
+    for_each_stoppable_lesson(|lesson| {
         let server = start_to_be_stopped(lesson);
         let mut blank = served(&server);
         let sender = send_blank_lines(&blank);
@@ -609,8 +703,24 @@ fn a_client_sending_blank_lines_still_hears_the_shutdown_notice() {
 
 #[cfg(unix)]
 #[test]
+fn a_client_trickling_a_line_still_hears_the_shutdown_notice() {
+    for_each_stoppable_lesson(|lesson| {
+        let server = start_to_be_stopped(lesson);
+        let mut trickler = served(&server);
+        let sender = trickle_bytes(&trickler);
+        signal(server.pid(), "TERM");
+        let (code, log) = server.wait_exit();
+        assert_eq!(code, Some(0), "{log:#?}");
+        check_told_of_shutdown(&mut trickler, &log);
+        trickler.close();
+        sender.join().unwrap();
+    });
+}
+
+#[cfg(unix)]
+#[test]
 fn sigint_is_the_same_graceful_shutdown() {
-    for_each_guarded_lesson(|lesson| {
+    for_each_stoppable_lesson(|lesson| {
         let server = start_to_be_stopped(lesson);
         let mut teacher = served(&server);
         assert!(teacher.ask("START 7").starts_with("STARTED 7 "));
@@ -706,7 +816,7 @@ fn serve_with_stdout(lesson: &str, stdout: Stdout) {
 #[cfg(unix)]
 #[test]
 fn a_standard_output_nobody_reads_never_stalls_serving() {
-    for_each_guarded_lesson(|lesson| {
+    for_each_stoppable_lesson(|lesson| {
         serve_with_stdout(lesson, Stdout::Unread);
     });
 }
@@ -714,7 +824,7 @@ fn a_standard_output_nobody_reads_never_stalls_serving() {
 #[cfg(unix)]
 #[test]
 fn a_standard_output_whose_reader_left_never_crashes_serving() {
-    for_each_guarded_lesson(|lesson| {
+    for_each_stoppable_lesson(|lesson| {
         serve_with_stdout(lesson, Stdout::Closed);
     });
 }

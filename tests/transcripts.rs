@@ -17,7 +17,7 @@
 //! tests/snapshots`.
 
 use harness::transcript::Transcript;
-use harness::{Server, GUARDED_LESSONS, LESSONS};
+use harness::{Server, FINAL_LESSON, GUARDED_LESSONS, LESSONS, STOPPABLE_LESSONS};
 
 // ANCHOR: every_lesson_says
 /// Plays `scenario` against every lesson and checks that each gives the
@@ -36,14 +36,15 @@ fn every_lesson_says(name: &str, scenario: fn(Server) -> String) {
 }
 // ANCHOR_END: every_lesson_says
 
-/// Plays `scenario` against each lesson with lesson 03's protections and
-/// checks that each gives the snapshot `name`. A transcript begins with the
-/// command that started the server, which names the lesson: it is shown as
-/// lesson 03's, and everything after it must be the same, byte for byte.
-fn guarded_lessons_say(name: &str, scenario: fn(&str) -> String) {
-    let shown = GUARDED_LESSONS[0];
+/// Plays `scenario` against each of `lessons` (lessons with lesson 03's
+/// protections) and checks that each gives the snapshot `name`. A
+/// transcript begins with the command that started the server, which names
+/// the lesson: it is shown as the final lesson's, and everything after it
+/// must be the same, byte for byte.
+fn guarded_lessons_say(name: &str, lessons: &[&str], scenario: fn(&str) -> String) {
+    let shown = FINAL_LESSON;
     insta::allow_duplicates! {
-        for lesson in GUARDED_LESSONS {
+        for lesson in lessons {
             let transcript = scenario(lesson)
                 .replacen(&format!("server $ {lesson}"), &format!("server $ {shown}"), 1);
             println!("transcript {name:?}, as played by {lesson}:");
@@ -195,7 +196,7 @@ fn one_at_a_time() {
 /// limit.
 #[test]
 fn busy() {
-    guarded_lessons_say("busy", |lesson| {
+    guarded_lessons_say("busy", &GUARDED_LESSONS, |lesson| {
         Transcript::launch(lesson, &["--max-connections", "2"])
             .server_log()
             .note("Two people connect with nc and stay connected: the server's limit of two connections is reached.")
@@ -215,8 +216,8 @@ fn busy() {
 /// who they are.
 #[test]
 fn forbidden() {
-    guarded_lessons_say("forbidden", |lesson| {
-        Transcript::launch(lesson, &["--teacher-key", "s3cret"])
+    guarded_lessons_say("forbidden", &GUARDED_LESSONS, |lesson| {
+        Transcript::launch(lesson, &["--teacher-key", "s3cret-key"])
             .await_log("teachers must send AUTH")
             .server_log()
             .note("A teacher who does not give the key is refused.")
@@ -224,12 +225,12 @@ fn forbidden() {
             .note("On a raw connection: a wrong key is refused, and so is START until the right key has been sent on this connection.")
             .raw(
                 "someone",
-                &["AUTH guess", "START 42", "AUTH s3cret", "START 42", "QUIT"],
+                &["AUTH guess", "START 42", "AUTH s3cret-key", "START 42", "QUIT"],
             )
             .note("Students need no key.")
             .run("student 042191010", "student", &["042191010", "42"], "")
             .note("The teacher client sends the key given with --key (or in the environment variable CHAMADA_TEACHER_KEY) before its command.")
-            .run("teacher", "teacher", &["--key", "s3cret", "end", "42"], "")
+            .run("teacher", "teacher", &["--key", "s3cret-key", "end", "42"], "")
             .finish()
     });
 }
@@ -240,7 +241,7 @@ fn forbidden() {
 #[cfg(unix)]
 #[test]
 fn shutdown() {
-    guarded_lessons_say("shutdown", |lesson| {
+    guarded_lessons_say("shutdown", &STOPPABLE_LESSONS, |lesson| {
         Transcript::launch(lesson, &[])
             .note("Two roll calls are open, and students have answered both.")
             .run("teacher ana", "teacher", &["start", "42"], "")

@@ -9,6 +9,7 @@
 //! | [`process`] | starting a server binary as a real process, and reading its memory and CPU time |
 //! | [`limits`] | raising the open-file limit, so 10,000 connections fit |
 //! | [`scenarios`] | what the `bench` binary measures, server by server |
+//! | [`staircase`] | lesson 02 and each step of lesson 03, in memory, as ratios to the baseline |
 //! | [`durability`] | lesson 03 with its journal: group commit against a sync per request, and the disk's sync time |
 //! | [`report`] | the printed table (ratios to the baseline) and the CSV of raw figures |
 //! | [`plot`] | the SVG charts |
@@ -24,4 +25,5 @@ pub mod plot;
 pub mod process;
 pub mod report;
 pub mod scenarios;
+pub mod staircase;
 pub mod stats;

@@ -27,6 +27,11 @@ pub trait Handler {
     fn authorize(&mut self, _key: TeacherKey) -> Response {
         Response::Authorized
     }
+
+    /// Hears of an `AUTH` whose key is not even valid (it is answered
+    /// `ERROR bad-request`). A server with a teacher key takes it as a
+    /// wrong key: each `AUTH` replaces the verdict of the one before.
+    fn malformed_key(&mut self) {}
 }
 
 /// Any closure from a command to a response is a handler: that is all
@@ -59,7 +64,12 @@ pub fn respond(frame: Frame, handler: &mut impl Handler) -> Option<Response> {
         Ok(Some(Request::Auth(key))) => handler.authorize(key),
         Ok(Some(Request::Help)) => Response::Help,
         Ok(Some(Request::Quit)) => Response::Bye,
-        Err(bad) => Response::error(ErrorCode::BadRequest, bad.0),
+        Err(bad) => {
+            if Request::names_auth(&line) {
+                handler.malformed_key();
+            }
+            Response::error(ErrorCode::BadRequest, bad.0)
+        }
     };
     Some(response)
 }

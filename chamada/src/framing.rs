@@ -80,6 +80,46 @@ impl<R: Read> LineReader<R> {
         }
     }
     // ANCHOR_END: read_frame
+
+    // ANCHOR: read_frame_or_pause
+    /// Like [`read_frame`](LineReader::read_frame), but reads from the input
+    /// at most once, and returns an error of kind `WouldBlock` (as a read
+    /// timeout would) when that read brought part of a line and no `\n`.
+    ///
+    /// `read_frame` keeps reading until a line is whole, so a client that
+    /// sends a byte every now and then, each just before the read timeout,
+    /// would keep it (and a server thread) inside one call for as long as
+    /// 256 bytes take to trickle in. A server that must look at its clock
+    /// between reads (lesson 03: the idle timeout, the shutdown notice)
+    /// calls this instead, and so gets control back after every read.
+    pub fn read_frame_or_pause(&mut self) -> io::Result<Option<Frame>> {
+        let room = MAX_LINE - self.line.len();
+        // One read, only if nothing is buffered: pipelined lines are
+        // handed out from the buffer without touching the socket.
+        let buffered = self.input.fill_buf()?;
+        if buffered.is_empty() {
+            self.line.clear(); // the stream ended; an unfinished line is no request
+            return Ok(None);
+        }
+        let window = &buffered[..buffered.len().min(room)];
+        let (taken, finished) = match window.iter().position(|&byte| byte == b'\n') {
+            Some(end) => (end + 1, true),
+            None => (window.len(), false),
+        };
+        self.line.extend_from_slice(&window[..taken]);
+        self.input.consume(taken);
+        if finished {
+            let frame = decode(&self.line);
+            self.line.clear();
+            Ok(Some(frame))
+        } else if self.line.len() >= MAX_LINE {
+            self.line.clear();
+            Ok(Some(Frame::TooLong))
+        } else {
+            Err(io::ErrorKind::WouldBlock.into()) // part of a line: look up, then call again
+        }
+    }
+    // ANCHOR_END: read_frame_or_pause
 }
 
 // ANCHOR: decode
@@ -182,6 +222,61 @@ mod tests {
                 return Ok(0);
             }
             let piece = self.pieces.remove(0);
+            buf[..piece.len()].copy_from_slice(piece);
+            Ok(piece.len())
+        }
+    }
+
+    /// Every frame `read_frame_or_pause` cuts from `input`, and how many
+    /// times it paused (returned `WouldBlock`).
+    fn frames_with_pauses(input: impl Read) -> (Vec<Frame>, usize) {
+        let mut reader = LineReader::new(input);
+        let (mut got, mut pauses) = (Vec::new(), 0);
+        loop {
+            match reader.read_frame_or_pause() {
+                Ok(Some(frame)) => got.push(frame),
+                Ok(None) => return (got, pauses),
+                Err(e) => {
+                    assert_eq!(e.kind(), io::ErrorKind::WouldBlock);
+                    pauses += 1;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn read_frame_or_pause_cuts_the_same_frames_as_read_frame() {
+        let input: &[u8] = b"START 7\r\nhelp\n\n\xff\nPRESENT a1 7\nunfinished";
+        assert_eq!(frames_with_pauses(input).0, frames(input));
+        let too_long = format!("{}\nHELP\n", "x".repeat(2 * MAX_LINE));
+        assert_eq!(
+            frames_with_pauses(too_long.as_bytes()).0,
+            frames(too_long.as_bytes())
+        );
+    }
+
+    #[test]
+    fn read_frame_or_pause_returns_after_every_read_of_part_of_a_line() {
+        // Four reads, none with a timeout in between: `read_frame` would
+        // take them all in one call; this pauses after each partial one.
+        let pieces = [&b"PRE"[..], b"SENT a1 ", b"42\nHE", b"LP\n"];
+        let (got, pauses) = frames_with_pauses(Pieces(pieces.to_vec()));
+        assert_eq!(got, [line("PRESENT a1 42"), line("HELP")]);
+        assert_eq!(
+            pauses, 3,
+            "one pause after each read that did not end a line"
+        );
+    }
+
+    /// A reader that hands out its bytes in the given pieces, one per read.
+    struct Pieces(Vec<&'static [u8]>);
+
+    impl Read for Pieces {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.0.is_empty() {
+                return Ok(0);
+            }
+            let piece = self.0.remove(0);
             buf[..piece.len()].copy_from_slice(piece);
             Ok(piece.len())
         }

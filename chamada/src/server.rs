@@ -36,6 +36,27 @@ pub struct ServerArgs {
 // ANCHOR_END: bind_option
 
 impl ServerArgs {
+    /// Reads the command line of a server that has only these options
+    /// (lessons 01 and 02, and lesson 03's first steps), so that a lesson's
+    /// `main` starts with its sockets, not with a command-line parser.
+    /// `about` is the first line `--help` prints. Bad input prints what is
+    /// wrong and exits with code 2, as every clap program does.
+    pub fn from_command_line(about: &'static str) -> ServerArgs {
+        use clap::{Args, FromArgMatches};
+        let program = std::env::args().next().unwrap_or_default();
+        let name = std::path::Path::new(&program).file_stem().map_or_else(
+            || "server".to_owned(),
+            |stem| stem.to_string_lossy().into_owned(),
+        );
+        // clap wants a name that lives as long as the program: this one does.
+        let command = clap::Command::new(&*Box::leak(name.into_boxed_str()));
+        let matches = ServerArgs::augment_args(command)
+            .about(about)
+            .version(env!("CARGO_PKG_VERSION"))
+            .get_matches();
+        ServerArgs::from_arg_matches(&matches).unwrap_or_else(|error| error.exit())
+    }
+
     /// The roll calls a server starts with: none open, holding at most what
     /// `--max-students` and `--max-classes` say, on the clock the
     /// environment asks for (see [`crate::clock`]).
@@ -106,15 +127,24 @@ pub fn roll_calls_from_env() -> Result<RollCalls, StartupError> {
 /// so the lines after it list the addresses clients can connect to (see
 /// `reachable_at`).
 pub fn announce(listener: &TcpListener) {
+    tracing::info!("{}", announcement(listener));
+}
+
+/// What [`announce`] logs, for a lesson that prints it itself (lessons 01
+/// and 02 use plain `println!`): `listening on HOST:PORT`, and after a
+/// wildcard bind the lines that say where clients can connect.
+pub fn announcement(listener: &TcpListener) -> String {
     let addr = match listener.local_addr() {
         Ok(addr) => addr,
         // Cannot happen for a socket that is bound, but no reason to panic.
-        Err(error) => return tracing::info!("listening (address unknown: {error})"),
+        Err(error) => return format!("listening (address unknown: {error})"),
     };
-    tracing::info!("listening on {addr}");
+    let mut text = format!("listening on {addr}");
     if addr.ip().is_unspecified() {
-        tracing::info!("{}", reachable_at(listener, addr).trim_end());
+        text.push('\n');
+        text.push_str(reachable_at(listener, addr).trim_end());
     }
+    text
 }
 // ANCHOR_END: announce
 

@@ -33,27 +33,54 @@ use wait_timeout::ChildExt;
 /// a client run. Generous, because CI machines are shared and slow.
 pub const WAIT: Duration = Duration::from_secs(20);
 
-/// The lesson servers, in course order: the three lessons, then the bonus.
-pub const LESSONS: [&str; 4] = [
+/// The lesson servers, in course order: lessons 01 and 02, the five steps
+/// of lesson 03 (the last is the final server, `lesson-03-final`), then the
+/// bonus event loop.
+pub const LESSONS: [&str; 8] = [
     "lesson-01-blocking",
     "lesson-02-threads",
+    "lesson-03-1-registry",
+    "lesson-03-2-listener",
+    "lesson-03-3-protections",
+    "lesson-03-4-shutdown",
     "lesson-03-final",
     "lesson-bonus-event-loop",
 ];
 
-/// The lessons that serve many clients at once.
-pub const CONCURRENT_LESSONS: [&str; 3] = [
+/// The lessons that serve many clients at once: all but lesson 01.
+pub const CONCURRENT_LESSONS: [&str; 7] = [
     "lesson-02-threads",
+    "lesson-03-1-registry",
+    "lesson-03-2-listener",
+    "lesson-03-3-protections",
+    "lesson-03-4-shutdown",
     "lesson-03-final",
     "lesson-bonus-event-loop",
 ];
 
 /// The lessons that protect themselves and their users (PROTOCOL.md, "What
-/// each lesson implements"): a connection limit, idle and write timeouts, a
-/// teacher key and a graceful shutdown, with the same options and the same
-/// log lines. The bonus event loop is built another way, and must behave
-/// the same.
-pub const GUARDED_LESSONS: [&str; 2] = ["lesson-03-final", "lesson-bonus-event-loop"];
+/// each lesson implements"): lesson 03 from its step 3 on, with a
+/// connection limit, idle and write timeouts and a teacher key, with the
+/// same options and the same log lines. The bonus event loop is built
+/// another way, and must behave the same.
+pub const GUARDED_LESSONS: [&str; 4] = [
+    "lesson-03-3-protections",
+    "lesson-03-4-shutdown",
+    "lesson-03-final",
+    "lesson-bonus-event-loop",
+];
+
+/// The guarded lessons that also stop gracefully (lesson 03 from its step 4
+/// on): on Ctrl-C or SIGTERM they tell their clients and print the roll
+/// calls still open.
+pub const STOPPABLE_LESSONS: [&str; 3] = [
+    "lesson-03-4-shutdown",
+    "lesson-03-final",
+    "lesson-bonus-event-loop",
+];
+
+/// The lesson whose name the transcripts of the guarded lessons show.
+pub const FINAL_LESSON: &str = "lesson-03-final";
 
 /// The packages of the other binaries tests run: the grader (`check`) and
 /// the bug-hunt servers (`bug-01` ...).
@@ -114,6 +141,8 @@ pub fn binary(name: &str) -> PathBuf {
 
 /// A server process, stopped (killed) when dropped.
 pub struct Server {
+    /// The lesson (the binary's name) it runs.
+    lesson: String,
     /// The running process.
     child: Child,
     /// The address it printed on its first line.
@@ -209,6 +238,7 @@ impl Server {
                 panic!("{lesson}'s first line is not `listening on ADDR`: {first:?}")
             });
         Server {
+            lesson: lesson.to_owned(),
             child,
             addr,
             lines,
@@ -249,6 +279,11 @@ impl Server {
     /// Every line the server has printed on its standard error so far.
     pub fn errors(&self) -> Vec<String> {
         self.errors.lock().unwrap().clone()
+    }
+
+    /// The lesson it runs, as given to [`Server::start`].
+    pub fn lesson(&self) -> &str {
+        &self.lesson
     }
 
     /// The process id, to send it signals.

@@ -12,7 +12,9 @@
 //! (also printed), `results.csv` with the raw figures, and SVG charts; and
 //! for the durability scenario (lesson 03 with its journal, see
 //! `chamada_bench::durability`), `durability.txt` and `durability.csv`.
-//! `--durability-only` measures only that scenario.
+//! `--durability-only` measures only that scenario. The staircase scenario
+//! (lesson 02 and every step of lesson 03, see `chamada_bench::staircase`)
+//! writes `staircase.txt`; `--staircase-only` measures only it.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -20,6 +22,7 @@ use std::process::{Command, ExitCode};
 use chamada_bench::durability::{self, Durability};
 use chamada_bench::limits::{raise_open_files, FileLimit};
 use chamada_bench::scenarios::{self, Results, Settings};
+use chamada_bench::staircase;
 use chamada_bench::{plot, report};
 use clap::Parser;
 
@@ -45,6 +48,10 @@ struct Args {
     /// Measure only the durability scenario (lesson 03 with its journal).
     #[arg(long, conflicts_with = "plot_from")]
     durability_only: bool,
+    /// Measure only the staircase scenario (lesson 02 and each step of
+    /// lesson 03, in memory).
+    #[arg(long, conflicts_with_all = ["plot_from", "durability_only"])]
+    staircase_only: bool,
 }
 
 fn main() -> ExitCode {
@@ -88,6 +95,23 @@ fn run(args: &Args) -> Result<(), String> {
     }
 
     let say = &mut |line: String| eprintln!("{line}");
+    let staircase_settings = if args.quick {
+        staircase::Settings::quick()
+    } else {
+        staircase::Settings::full()
+    };
+    let staircase_table = if args.durability_only {
+        None
+    } else {
+        let measured = staircase::run(&staircase_settings, &binaries, say)?;
+        let table = measured.table(&staircase_settings);
+        write_file(&args.out, "staircase.txt", &table)?;
+        Some(table)
+    };
+    if args.staircase_only {
+        print!("\n{}", staircase_table.unwrap_or_default());
+        return Ok(());
+    }
     let results = if args.durability_only {
         None
     } else {
@@ -103,6 +127,10 @@ fn run(args: &Args) -> Result<(), String> {
     let text = match &table {
         Some(table) => format!("{description}\n{table}\n{durability_table}"),
         None => format!("{description}\n{durability_table}"),
+    };
+    let text = match &staircase_table {
+        Some(staircase) => format!("{text}\n{staircase}"),
+        None => text,
     };
     print!("\n{text}");
     let table = table.map(|table| format!("{description}\n{table}"));
@@ -156,14 +184,15 @@ fn build_servers(binaries: &Path) -> Result<(), String> {
         .arg("--quiet")
         .arg("--manifest-path")
         .arg(&manifest);
-    for package in [
+    let packages = [
         "lesson-01-blocking",
-        "lesson-02-threads",
-        "lesson-03-final",
         "lesson-bonus-event-loop",
         "chamada-bench",
-    ] {
-        command.args(["-p", package]);
+    ];
+    for package in packages.into_iter().chain(staircase::binaries()) {
+        if package != "baseline-server" {
+            command.args(["-p", package]);
+        }
     }
     command.arg("--bins");
     if binaries.ends_with("release") {
@@ -217,6 +246,13 @@ fn redraw(csv: &Path, dir: &Path) -> Result<(), String> {
     let charts = plot::draw_figures(figures, dir)?;
     eprintln!("wrote {} into {}", charts.join(", "), dir.display());
     Ok(())
+}
+
+/// Writes `text` into the file `name` of `dir`, creating `dir` if needed.
+fn write_file(dir: &Path, name: &str, text: &str) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let path = dir.join(name);
+    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// Writes durability.txt and durability.csv and, after a full or quick run

@@ -84,6 +84,10 @@ impl TeacherKey {
     /// The longest key the protocol accepts.
     pub const MAX_LEN: usize = 64;
 
+    /// The shortest key a server accepts as its own: a key that can be
+    /// guessed in a few thousand tries protects nothing.
+    pub const MIN_SERVER_LEN: usize = 8;
+
     /// Accepts a key only if it has the protocol's form.
     pub fn parse(text: &str) -> Option<TeacherKey> {
         let valid_length = (1..=Self::MAX_LEN).contains(&text.len());
@@ -121,13 +125,27 @@ impl clap::builder::ValueParserFactory for TeacherKey {
     type Parser = KeyParser;
 
     fn value_parser() -> KeyParser {
-        KeyParser
+        KeyParser { min_len: 1 }
     }
 }
 
 /// Reads a [`TeacherKey`] for clap; a refusal never contains the value.
 #[derive(Clone, Copy, Debug)]
-pub struct KeyParser;
+pub struct KeyParser {
+    /// The fewest characters it accepts.
+    min_len: usize,
+}
+
+impl KeyParser {
+    /// The parser for a server's own key, which must be at least
+    /// [`TeacherKey::MIN_SERVER_LEN`] characters long (a client may send
+    /// any valid key: a wrong one is simply refused).
+    pub fn for_servers() -> KeyParser {
+        KeyParser {
+            min_len: TeacherKey::MIN_SERVER_LEN,
+        }
+    }
+}
 
 impl clap::builder::TypedValueParser for KeyParser {
     type Value = TeacherKey;
@@ -139,7 +157,8 @@ impl clap::builder::TypedValueParser for KeyParser {
         value: &std::ffi::OsStr,
     ) -> Result<TeacherKey, clap::Error> {
         // A value that is not UTF-8 cannot be printable ASCII either.
-        if let Some(key) = value.to_str().and_then(TeacherKey::parse) {
+        let key = value.to_str().and_then(TeacherKey::parse);
+        if let Some(key) = key.filter(|key| key.0.len() >= self.min_len) {
             return Ok(key);
         }
         let option = match arg {
@@ -150,8 +169,9 @@ impl clap::builder::TypedValueParser for KeyParser {
             None => "the teacher key".to_owned(),
         };
         let message = format!(
-            "invalid value for {option}: a teacher key is 1 to {} printable ASCII characters \
+            "invalid value for {option}: a teacher key is {} to {} printable ASCII characters \
              without spaces (the value is not shown: it is a secret)",
+            self.min_len,
             TeacherKey::MAX_LEN
         );
         Err(cmd

@@ -66,6 +66,13 @@ pub const HELP_TEXT: &str =
     "START <class> | END <class> | STATUS <class> | PRESENT <student> <class> | AUTH <key> | HELP | QUIT";
 
 impl Request {
+    /// Whether `line` is an `AUTH` request, well-formed or not: a server
+    /// that keeps a teacher key treats a malformed `AUTH` as a wrong key.
+    pub fn names_auth(line: &str) -> bool {
+        let first = line.split([' ', '\t']).find(|token| !token.is_empty());
+        first.is_some_and(|verb| verb.eq_ignore_ascii_case("AUTH"))
+    }
+
     /// Parses one request line (without its line ending).
     ///
     /// Returns `Ok(None)` for a blank line, which the protocol ignores.

@@ -19,7 +19,7 @@ use std::thread;
 
 use chamada::{ErrorCode, Response};
 use lesson_03_final::registry::Registry;
-use lesson_03_final::session::{self, Session};
+use lesson_03_final::session::{self, KeyCheck, Session};
 use lesson_03_final::{Config, Shutdown, TICK};
 
 // ANCHOR: solution
@@ -105,7 +105,8 @@ pub fn accept_loop(
                     registry: registry.clone(),
                     config: Arc::clone(config),
                     shutdown: shutdown.clone(),
-                    is_teacher: false,
+                    keys: KeyCheck::default(),
+                    peer: peer.to_string(),
                 };
                 spawn_connection(stream, session, place);
             }

@@ -1,7 +1,8 @@
 //! Exercise 3.2: statistics, answered by the registry.
 //! The exercise: the book's chapter "Exercises", "Lesson 03".
 //!
-//! Start from lesson 03's registry (`lessons/03-final/src/registry.rs`):
+//! Start from lesson 03's registry as step 4 left it
+//! (`lessons/03-final/4-shutdown/src/registry.rs`):
 //! copy it here and change it.
 
 use std::thread::JoinHandle;

@@ -21,9 +21,9 @@ use std::time::{Duration, Instant};
 
 use chamada::connection::{respond, Ending};
 use chamada::{framing, Frame, Response, MAX_LINE};
+use lesson_03_final::session::KeyCheck;
 use lesson_03_final::Config;
 use mio::net::TcpStream;
-use mio::{Interest, Registry, Token};
 use socket2::SockRef;
 
 use crate::desk::{Clerk, Desk};
@@ -62,10 +62,8 @@ pub struct Connection {
     /// When the system first refused our output, while some still waits:
     /// the write timeout counts from here, one deadline for all of it.
     stuck_since: Option<Instant>,
-    /// What the loop has asked `poll` to tell us about this socket.
-    interest: Interest,
-    /// Whether this connection has sent the right `AUTH`.
-    is_teacher: bool,
+    /// What this connection has shown of the teacher key.
+    keys: KeyCheck,
     /// Requests answered, for the log.
     answered: usize,
     /// False for a client turned away (`ERROR busy`): it holds no place
@@ -93,7 +91,7 @@ enum Stage {
 pub type Progress = Result<(), Ending>;
 
 impl Connection {
-    /// A connection just accepted and registered for readable events.
+    /// A connection just accepted and registered with `poll`.
     pub fn new(stream: TcpStream, peer: SocketAddr) -> Connection {
         Connection {
             stream,
@@ -104,8 +102,7 @@ impl Connection {
             ending: None,
             last_heard: Instant::now(),
             stuck_since: None,
-            interest: Interest::READABLE,
-            is_teacher: false,
+            keys: KeyCheck::default(),
             answered: 0,
             admitted: true,
         }
@@ -206,7 +203,8 @@ impl Connection {
     fn answer(&mut self, frame: Frame, desk: &mut Desk) {
         let mut clerk = Clerk {
             desk,
-            is_teacher: &mut self.is_teacher,
+            keys: &mut self.keys,
+            peer: self.peer,
         };
         let Some(response) = respond(frame, &mut clerk) else {
             return; // a blank line: no answer, and it does not count as activity
@@ -214,7 +212,8 @@ impl Connection {
         self.last_heard = Instant::now();
         self.answered += 1;
         self.queue(&response);
-        if response.closes_connection() {
+        // As in lesson 03: the last of too many wrong keys ends it too.
+        if response.closes_connection() || self.keys.exhausted() {
             self.end(Ending::Closed(response));
         }
     }
@@ -331,25 +330,6 @@ impl Connection {
         }
     }
     // ANCHOR_END: deadline
-
-    // ANCHOR: interest
-    /// Asks `poll` for what this connection needs to hear about: readable
-    /// always (a request, or the client leaving), and writable only while
-    /// output is waiting, since a socket with room to write is the usual
-    /// case and would wake the loop for nothing.
-    pub fn update_interest(&mut self, registry: &Registry, token: Token) -> io::Result<()> {
-        let wanted = if self.output.is_empty() {
-            Interest::READABLE
-        } else {
-            Interest::READABLE | Interest::WRITABLE
-        };
-        if wanted != self.interest {
-            registry.reregister(&mut self.stream, token, wanted)?;
-            self.interest = wanted;
-        }
-        Ok(())
-    }
-    // ANCHOR_END: interest
 
     /// Gives up on the connection (the shutdown's grace period is over):
     /// why it ends, for the log.

@@ -6,9 +6,11 @@
 //! thread, so it simply owns them: the loop lends its [`Desk`] to one
 //! connection at a time, and nothing else can touch it meanwhile.
 
+use std::net::SocketAddr;
+
 use chamada::{Command, Handler, Response, RollCalls, TeacherKey};
+use lesson_03_final::session::KeyCheck;
 use lesson_03_final::Config;
-use subtle::ConstantTimeEq;
 
 /// What the loop owns besides its sockets.
 pub struct Desk {
@@ -23,8 +25,10 @@ pub struct Desk {
 pub struct Clerk<'a> {
     /// The loop's roll calls and settings.
     pub desk: &'a mut Desk,
-    /// Whether this connection has sent the right `AUTH`.
-    pub is_teacher: &'a mut bool,
+    /// What this connection has shown of the teacher key.
+    pub keys: &'a mut KeyCheck,
+    /// The client's address, for the log.
+    pub peer: SocketAddr,
 }
 
 // The same two checks as lesson 03's `connection.rs`, with the roll calls
@@ -32,7 +36,7 @@ pub struct Clerk<'a> {
 impl Handler for Clerk<'_> {
     // ANCHOR: answer
     fn answer(&mut self, command: Command) -> Response {
-        let key_needed = self.desk.config.teacher_key.is_some() && !*self.is_teacher;
+        let key_needed = self.desk.config.teacher_key.is_some() && !self.keys.is_teacher();
         if command.is_for_teachers() && key_needed {
             return Response::teachers_only();
         }
@@ -41,16 +45,14 @@ impl Handler for Clerk<'_> {
     }
     // ANCHOR_END: answer
 
+    // The same judge as lesson 03's, which keeps count of wrong keys.
     fn authorize(&mut self, key: TeacherKey) -> Response {
-        let Some(expected) = &self.desk.config.teacher_key else {
-            return Response::Authorized; // no key on this server: anyone may teach
-        };
-        // Compare every byte, always: see lesson 03.
-        *self.is_teacher = bool::from(key.as_bytes().ct_eq(expected.as_bytes()));
-        if *self.is_teacher {
-            Response::Authorized
-        } else {
-            Response::wrong_key()
-        }
+        let expected = self.desk.config.teacher_key.as_ref();
+        self.keys.authorize(Some(&key), expected, self.peer)
+    }
+
+    fn malformed_key(&mut self) {
+        let expected = self.desk.config.teacher_key.as_ref();
+        let _ = self.keys.authorize(None, expected, self.peer);
     }
 }

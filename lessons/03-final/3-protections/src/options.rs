@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use chamada::protocol::KeyParser;
 use chamada::TeacherKey;
 
 use crate::Config;
@@ -25,19 +26,17 @@ pub struct Options {
     #[arg(long, value_name = "SECONDS", default_value_t = 10,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub write_timeout: u64,
-    /// At shutdown, how long open connections get to finish their request
-    /// and hear ERROR shutdown before their sockets are closed.
-    #[arg(long, value_name = "SECONDS", default_value_t = 1)]
-    pub shutdown_grace: u64,
     /// Require this key (AUTH <key>) for START, END and STATUS. Prefer the
     /// environment variable: a command line is visible to everyone in `ps`.
-    /// A key may start with `-`; a bad one is refused without being shown.
+    /// A key is 8 to 64 printable ASCII characters and may start with `-`;
+    /// a bad one is refused without being shown.
     #[arg(
         long,
         value_name = "KEY",
         env = "CHAMADA_TEACHER_KEY",
         hide_env_values = true,
-        allow_hyphen_values = true
+        allow_hyphen_values = true,
+        value_parser = KeyParser::for_servers()
     )]
     pub teacher_key: Option<TeacherKey>,
 }
@@ -50,8 +49,6 @@ impl Options {
             idle_timeout: Duration::from_secs(self.idle_timeout),
             write_timeout: Duration::from_secs(self.write_timeout),
             teacher_key: self.teacher_key.clone(),
-            grace: Duration::from_secs(self.shutdown_grace),
-            max_batch: crate::registry::MAX_BATCH,
         }
     }
 }

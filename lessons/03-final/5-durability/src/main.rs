@@ -1,6 +1,6 @@
-//! Lesson 03's command line: read the options, open the journal, bind,
-//! install the handler for Ctrl-C, SIGTERM and SIGHUP, run the server, and
-//! print what was still open at the end.
+//! Lesson 03's command line (step 5): read the options, open the journal,
+//! bind, install the handler for Ctrl-C, SIGTERM and SIGHUP, run the server,
+//! and print what was still open at the end.
 
 use std::path::{Path, PathBuf};
 
@@ -63,6 +63,7 @@ impl JournalArgs {
     }
 }
 
+// ANCHOR: main
 fn main() -> Result<(), StartupError> {
     let args = Args::parse();
     // Log lines go out through a thread of their own (see chamada::log).
@@ -108,6 +109,7 @@ fn main() -> Result<(), StartupError> {
     report_still_open(&roll_calls, where_kept, log);
     Ok(())
 }
+// ANCHOR_END: main
 
 /// With a journal, where every list is kept.
 fn where_lists_are(journal: &Path) -> String {

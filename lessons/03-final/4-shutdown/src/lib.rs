@@ -1,25 +1,22 @@
-//! # Lesson 03: one thread owns the state; the server protects itself
+//! # Lesson 03, step 4: graceful shutdown
 //!
-//! Lesson 02 served every client at once, each thread taking turns at a
-//! shared, locked state. This lesson changes who owns the state and adds
-//! what a server needs before a real class can rely on it, in steps of one
-//! idea each; the book gives each step a page.
+//! Step 3 with one idea more: the server stops when asked (Ctrl-C, SIGTERM,
+//! or a test calling [`Shutdown::begin`]) without losing a list. The accept
+//! loop stops taking connections, each connection finishes the request it
+//! is answering and hears `ERROR shutdown`, the registry hands back the
+//! roll calls, and `main` prints those still open.
 //!
-//! | step | idea | where |
-//! |---|---|---|
-//! | 1 | one registry thread owns all roll calls; connection threads send it messages over channels | [`registry`], [`Session::answer`](session::Session) |
-//! | 2 | the listening socket built by hand with socket2: SO_REUSEADDR, an explicit backlog | [`listener`] |
-//! | 3 | protections: a connection limit (`ERROR busy`), idle and write timeouts, the teacher key | [`open_connections`], [`session`], [`turn_away`] |
-//! | 4 | graceful shutdown on Ctrl-C or SIGTERM, without losing a list | [`shutdown`], [`run`], `main.rs` |
-//! | 5 | durability: a journal, synced once per batch of requests (group commit) | [`journal`], [`registry`] |
+//! | module | what it holds |
+//! |---|---|
+//! | [`registry`] | the thread that owns the roll calls (step 1), now handing them back when it ends |
+//! | [`listener`] | the listening socket, built with socket2 (step 2) |
+//! | [`open_connections`], [`session`], [`turn_away`] | the protections (step 3) |
+//! | [`shutdown`], [`run`], `main.rs` | the shutdown signal, the wake-up connection, the report |
 //!
 //! [`run`] is the server itself, separate from `main` so that tests can run
 //! a server in their own process and stop it with a [`Shutdown`], exactly
-//! as a signal would. The command-line options that fill its [`Config`] are
-//! in [`options`], shared with the bonus event loop, which also takes this
-//! library's listener, `Config` and shutdown report.
+//! as a signal would.
 
-pub mod journal;
 pub mod listener;
 pub mod open_connections;
 pub mod options;
@@ -37,10 +34,9 @@ use chamada::connection::{lingering_close, peer_name};
 use chamada::{Response, RollCalls, TeacherKey};
 use crossbeam_channel::{bounded, Sender};
 
-use journal::Journal;
 use open_connections::{OpenConnections, Place};
 use registry::Registry;
-use session::Session;
+use session::{KeyCheck, Session};
 pub use shutdown::Shutdown;
 
 // ANCHOR: config
@@ -70,9 +66,6 @@ pub struct Config {
     /// they are answering and send `ERROR shutdown` before their sockets
     /// are shut down from outside.
     pub grace: Duration,
-    /// The most requests the registry takes from its inbox at once (step
-    /// 5). With a journal, 1 means a sync after every request.
-    pub max_batch: usize,
 }
 
 impl Default for Config {
@@ -83,7 +76,6 @@ impl Default for Config {
             write_timeout: Duration::from_secs(10),
             teacher_key: None,
             grace: Duration::from_secs(1),
-            max_batch: registry::MAX_BATCH,
         }
     }
 }
@@ -98,16 +90,14 @@ pub const TICK: Duration = Duration::from_millis(200);
 /// accepting, closes the open connections (giving them [`Config::grace`]
 /// to finish) and returns the roll calls as they are, so the caller can
 /// show what was still open.
-/// With a `journal`, every change is durable before it is acknowledged.
 pub fn run(
     listener: TcpListener,
     config: Config,
     roll_calls: RollCalls,
-    journal: Option<Journal>,
     shutdown: Shutdown,
 ) -> RollCalls {
     let config = Arc::new(config);
-    let (registry, registry_thread) = Registry::start_with(roll_calls, journal, config.max_batch);
+    let (registry, registry_thread) = Registry::start(roll_calls);
     let open_connections = OpenConnections::new(config.max_connections);
     let closer = start_closer();
     if let Ok(addr) = listener.local_addr() {
@@ -163,7 +153,8 @@ fn start_connection(
         registry: registry.clone(),
         config: Arc::clone(config),
         shutdown: shutdown.clone(),
-        is_teacher: false,
+        keys: KeyCheck::default(),
+        peer: peer_name(&stream),
     };
     // The read timeout is how the session's loop gets to look up from a
     // blocked read (the write timeout is set per response, in the loop).

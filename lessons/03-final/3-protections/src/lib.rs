@@ -1,0 +1,170 @@
+//! # Lesson 03, step 3: the server protects itself
+//!
+//! Step 2 served everyone who came, waited for ever for a client to speak
+//! or to read, and let anyone open and close roll calls. A real class needs
+//! more. This step adds the protections, each small:
+//!
+//! | protection | what it stops | where |
+//! |---|---|---|
+//! | a connection limit, `ERROR busy` past it | a flood of connections exhausting threads and memory | [`open_connections`], [`turn_away`] |
+//! | the open-file limit, raised and respected | `accept` failing for everyone once descriptors run out | [`open_connections::fit_to_file_limit`] |
+//! | an idle timeout | silent clients holding a place for ever | [`session`] |
+//! | a write deadline per response | a client that never reads holding a thread for ever | [`session`] |
+//! | a teacher key | students opening and closing roll calls | [`session`] |
+//! | a log written by a thread of its own | a full or closed standard output stalling or killing the server | `chamada::log` |
+//!
+//! From this step on the server is a library ([`run`], its [`Config`] and
+//! [`options`]) with a thin `main.rs`, because it has grown options and
+//! pieces worth testing one by one.
+
+pub mod listener;
+pub mod open_connections;
+pub mod options;
+pub mod registry;
+pub mod session;
+
+use std::io::Write;
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+use chamada::connection::{lingering_close, peer_name};
+use chamada::{Response, RollCalls, TeacherKey};
+use crossbeam_channel::{bounded, Sender};
+
+use open_connections::{OpenConnections, Place};
+use registry::Registry;
+use session::{KeyCheck, Session};
+
+// ANCHOR: config
+/// How a lesson 03 server protects itself; `main` fills it from the
+/// command line.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The most connections served at once. One more gets `ERROR busy`.
+    pub max_connections: usize,
+    /// How long a client may go without sending a request before it gets
+    /// `ERROR timeout`. Blank lines are not requests and do not count. The
+    /// clock is looked at every [`TICK`], so the notice may come up to a
+    /// tick late.
+    pub idle_timeout: Duration,
+    /// How long one response may take to be written to the socket, from
+    /// its first byte to its last: one deadline for the whole line, however
+    /// many `write` calls it takes. A client that stops reading (or reads a
+    /// trickle) fills its socket's buffers and then our `write` blocks; past
+    /// this deadline we reset the connection instead of keeping a thread
+    /// stuck for it. (The bonus event loop reads it its own way: one
+    /// deadline for all the output waiting for a connection; see its
+    /// `connection.rs`.)
+    pub write_timeout: Duration,
+    /// When set, `START`, `END` and `STATUS` need `AUTH` with this key.
+    pub teacher_key: Option<TeacherKey>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            max_connections: 1024,
+            idle_timeout: Duration::from_secs(300),
+            write_timeout: Duration::from_secs(10),
+            teacher_key: None,
+        }
+    }
+}
+// ANCHOR_END: config
+
+/// How often a connection thread looks up from a blocked read to check the
+/// idle time: the socket's read timeout.
+pub const TICK: Duration = Duration::from_millis(200);
+
+// ANCHOR: run
+/// Serves roll calls on `listener`, for as long as the process runs.
+pub fn run(listener: TcpListener, config: Config, roll_calls: RollCalls) {
+    let config = Arc::new(config);
+    let registry = Registry::start(roll_calls);
+    let open_connections = OpenConnections::new(config.max_connections);
+    let closer = start_closer();
+
+    for stream in listener.incoming() {
+        match stream {
+            Ok(stream) => match open_connections.admit() {
+                Some(place) => start_connection(stream, place, &registry, &config),
+                None => turn_away(stream, config.max_connections, &closer),
+            },
+            Err(error) => {
+                // Out of file descriptors, most likely: wait for a
+                // connection to close rather than spin on the error.
+                tracing::warn!("accept failed: {error}");
+                thread::sleep(TICK);
+            }
+        }
+    }
+}
+// ANCHOR_END: run
+
+// ANCHOR: start_connection
+/// Serves one admitted connection on a thread of its own.
+fn start_connection(stream: TcpStream, place: Place, registry: &Registry, config: &Arc<Config>) {
+    let mut session = Session {
+        registry: registry.clone(),
+        config: Arc::clone(config),
+        keys: KeyCheck::default(),
+        peer: peer_name(&stream),
+    };
+    // The read timeout is how the session's loop gets to look up from a
+    // blocked read (the write timeout is set per response, in the loop).
+    if let Err(error) = stream.set_read_timeout(Some(TICK)) {
+        tracing::warn!("cannot set a read timeout on a new connection: {error}");
+        return;
+    }
+    let spawned = thread::Builder::new().spawn(move || {
+        session::serve(&stream, &mut session);
+        drop(place); // the place is free only once the client is gone
+    });
+    if let Err(error) = spawned {
+        tracing::warn!("cannot start a thread for a new connection: {error}");
+    }
+}
+// ANCHOR_END: start_connection
+
+// ANCHOR: turn_away
+/// Tells a client the server is full, and hangs up so that the line
+/// arrives.
+///
+/// Writing the line cannot block: a new socket's send buffer is empty.
+/// Closing is the delicate part. The student client sends its request as
+/// soon as it connects, so the socket usually holds unread input, and a
+/// plain close would answer with a reset that can cost the client our line
+/// (see `lingering_close`). A lingering close takes up to half a second,
+/// and this runs on the accept loop's thread, which must never wait on a
+/// client: so the closer thread does it. If the closer is already
+/// [`CLOSER_QUEUE`] clients behind (a flood), this one is closed at once.
+fn turn_away(stream: TcpStream, limit: usize, closer: &Sender<TcpStream>) {
+    let peer = peer_name(&stream);
+    let s = if limit == 1 { "" } else { "s" };
+    tracing::info!("{peer} turned away: already {limit} connection{s}");
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+    let _ = (&stream).write_all(format!("{}\n", Response::busy(limit)).as_bytes());
+    if closer.try_send(stream).is_err() {
+        tracing::info!("{peer} closed at once: too many clients turned away at the same time");
+    }
+}
+
+/// How many turned-away clients may wait for the closer thread.
+pub const CLOSER_QUEUE: usize = 64;
+
+/// Starts the thread that closes turned-away sockets, one at a time, with
+/// a lingering close. It ends when the returned sender is dropped.
+fn start_closer() -> Sender<TcpStream> {
+    let (closer, sockets) = bounded::<TcpStream>(CLOSER_QUEUE);
+    let started = thread::Builder::new()
+        .name("closer".into())
+        .spawn(move || sockets.iter().for_each(|socket| lingering_close(&socket)));
+    if let Err(error) = started {
+        // Then every try_send fails and sockets are closed at once.
+        tracing::warn!("cannot start the closer thread: {error}");
+    }
+    closer
+}
+// ANCHOR_END: turn_away
