@@ -196,11 +196,12 @@ fn teacher_banner(server: &Server) -> String {
     format!(
         "Connected to {}.\n\
          Teacher menu:\n  \
-           start <class>    open the roll call of a class\n  \
-           status <class>   see who has answered so far\n  \
-           end <class>      close it and list who answered\n  \
-           help             show this menu\n  \
-           quit             leave\n",
+           1  start <class>    open the roll call of a class\n  \
+           2  status <class>   see who has answered so far\n  \
+           3  end <class>      close it and list who answered\n  \
+           4  help             show this menu\n  \
+           5  quit             leave\n\
+         Type a number or a word, then the class: 1 42 or start 42.\n",
         server.addr()
     )
 }
@@ -208,7 +209,7 @@ fn teacher_banner(server: &Server) -> String {
 #[test]
 fn the_teacher_menu_reads_piped_commands() {
     let server = Server::start(FINAL);
-    let input = "start 5\nstatus 5\nfoo 1\nstart\nend 5\nquit\n";
+    let input = "start 5\n2 5\nfoo 1\nstart\nend 5\n5\n";
     let run = clean(run_client("teacher", server.addr(), &[], input));
     // Piped input is echoed after each prompt, so the output reads like
     // the session a person would have seen.
@@ -216,15 +217,15 @@ fn the_teacher_menu_reads_piped_commands() {
         "{banner}\
          teacher> start 5\n\
          Roll call of class 5 opened at {t0}.\n\
-         teacher> status 5\n\
+         teacher> 2 5\n\
          Class 5: roll call open since {t0}; nobody has answered yet.\n\
          teacher> foo 1\n\
          \"foo\" is not in the menu; type help to see it.\n\
          teacher> start\n\
-         START takes 1 argument, got 0: START <class>.\n\
+         start needs a class, e.g. start 42.\n\
          teacher> end 5\n\
          Roll call of class 5 closed at {t1}; nobody answered.\n\
-         teacher> quit\n",
+         teacher> 5\n",
         banner = teacher_banner(&server),
         t0 = reading(0).human(),
         t1 = reading(1).human(),
@@ -727,4 +728,150 @@ fn a_server_bound_to_one_address_lists_nothing_more() {
     let server = Server::start(FINAL);
     let listed = listed_addresses(&server, server.addr());
     assert_eq!(listed, Vec::<String>::new());
+}
+
+// ---------------------------------------------------------------------------
+// The clients in Portuguese
+// ---------------------------------------------------------------------------
+
+/// Under a Portuguese locale the student's prompt, its answers and its
+/// mistakes are Portuguese; the protocol's lines (`--raw`) are not.
+#[test]
+fn the_student_speaks_portuguese_under_a_portuguese_locale() {
+    let server = Server::start(FINAL);
+    once("teacher", &server, &["start", "9"]);
+    let pt = [("LC_ALL", harness::PORTUGUESE)];
+    let options = ["--server", &server.addr().to_string()];
+    let run = clean(run_client_with(
+        "student",
+        &options,
+        &[],
+        "a1 9\nx-y 9\nquit\n",
+        &pt,
+    ));
+    let expected = format!(
+        "Conectado a {addr}.\n\
+         Digite sua matrícula e a turma, por exemplo `042191010 42`; `quit` para sair.\n\
+         aluno> a1 9\n\
+         Presença registrada: aluno a1 na turma 9 em {t1}.\n\
+         aluno> x-y 9\n\
+         Não enviada: a matrícula tem de 1 a 32 letras ou dígitos.\n\
+         aluno> quit\n",
+        addr = server.addr(),
+        t1 = in_portuguese(&reading(1).human()),
+    );
+    assert_success(&run, &expected);
+    let raw = clean(run_client_with(
+        "student",
+        &options,
+        &["--raw", "a1", "9"],
+        "",
+        &pt,
+    ));
+    assert_success(&raw, &format!("PRESENCE 9 {}\n", reading(1)));
+}
+
+/// A time as the Portuguese answers write it: `2026-11-24 10:15:03` becomes
+/// `24/11/2026 às 10:15:03`.
+fn in_portuguese(human: &str) -> String {
+    let (date, time) = human.split_once(' ').unwrap();
+    let [year, month, day]: [&str; 3] = date.split('-').collect::<Vec<_>>().try_into().unwrap();
+    format!("{day}/{month}/{year} às {time}")
+}
+
+/// The language follows LC_ALL, then LC_MESSAGES, then LANG (the first set
+/// and not empty), and `--lang` wins over all three.
+#[test]
+fn the_language_follows_the_locale_and_lang_wins() {
+    let nowhere = ["--server", "127.0.0.1:1"];
+    let refused = |env: &[(&str, &str)], args: &[&str]| {
+        let run = clean(run_client_with("student", &nowhere, args, "", env));
+        assert_eq!(run.code, Some(1), "{run:#?}");
+        run.stderr
+    };
+    let portuguese =
+        "student: não foi possível contatar um servidor em 127.0.0.1:1 (conexão recusada";
+    let english = "student: cannot reach a server at 127.0.0.1:1 (";
+    let answer = ["a1", "9"];
+    for (env, expected) in [
+        // All three are given each time: the developer's own must not count.
+        (
+            &[
+                ("LC_ALL", "pt_BR.UTF-8"),
+                ("LC_MESSAGES", "C"),
+                ("LANG", "C"),
+            ][..],
+            portuguese,
+        ),
+        (
+            &[("LC_ALL", ""), ("LC_MESSAGES", "pt_BR"), ("LANG", "C")],
+            portuguese,
+        ),
+        (
+            &[("LC_ALL", ""), ("LC_MESSAGES", ""), ("LANG", "pt_BR.UTF-8")],
+            portuguese,
+        ),
+        (
+            &[
+                ("LC_ALL", "C"),
+                ("LC_MESSAGES", "pt_BR"),
+                ("LANG", "pt_BR.UTF-8"),
+            ],
+            english,
+        ),
+        (
+            &[
+                ("LC_ALL", ""),
+                ("LC_MESSAGES", "en_US.UTF-8"),
+                ("LANG", "pt_BR.UTF-8"),
+            ],
+            english,
+        ),
+    ] {
+        let said = refused(env, &answer);
+        assert!(said.starts_with(expected), "{env:?}: {said}");
+    }
+    let said = refused(&[("LC_ALL", "C")], &["--lang", "pt-BR", "a1", "9"]);
+    assert!(said.starts_with(portuguese), "{said}");
+    let said = refused(&[("LC_ALL", "pt_BR.UTF-8")], &["--lang=en", "a1", "9"]);
+    assert!(said.starts_with(english), "{said}");
+}
+
+/// `--help` and a bad command line's error are Portuguese too; the key
+/// is never shown, in either language.
+#[test]
+fn help_and_usage_errors_speak_portuguese() {
+    let pt = [("LC_ALL", harness::PORTUGUESE)];
+    let help = clean(run_client_with("teacher", &[], &["--help"], "", &pt));
+    assert_eq!(help.code, Some(0), "{help:#?}");
+    for words in [
+        "O cliente do professor",
+        "Uso: teacher",
+        "Comandos:",
+        "Opções:",
+        "Mostra esta ajuda",
+        "[padrão: 127.0.0.1:5050]",
+    ] {
+        assert!(help.stdout.contains(words), "no {words:?}: {help:#?}");
+    }
+    for english in ["Usage", "Options:", "Print help", "default:", "env:"] {
+        assert!(
+            !help.stdout.contains(english),
+            "{english:?} left: {help:#?}"
+        );
+    }
+    let bad = clean(run_client_with(
+        "teacher",
+        &[],
+        &["--key", "s3cr et", "start", "x"],
+        "",
+        &pt,
+    ));
+    assert_eq!(bad.code, Some(2), "{bad:#?}");
+    assert!(bad.stderr.starts_with("erro: valor inválido"), "{bad:#?}");
+    assert!(
+        bad.stderr.contains("Para mais informações, use '--help'."),
+        "{bad:#?}"
+    );
+    assert!(!bad.stderr.contains("s3cr"), "the key leaked: {bad:#?}");
 }

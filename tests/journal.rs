@@ -450,10 +450,12 @@ fn the_teacher_saves_a_list_as_csv() {
     );
     assert_eq!(
         fs::read_to_string(csv_path(dir.path(), "now.csv")).unwrap(),
-        "class,order,student,answered_at,roll_call_opened,roll_call_closed\n\
-         42,1,042191010,,2026-11-24T10:15:00-03:00,\n\
-         42,2,205182055,,2026-11-24T10:15:00-03:00,\n"
+        "class,order,student,roll_call_opened\n\
+         42,1,042191010,2026-11-24T10:15:00-03:00\n\
+         42,2,205182055,2026-11-24T10:15:00-03:00\n"
     );
+    // It says where the lists with answer times are.
+    assert!(status.stdout.contains("chamada.ended/"), "{status:?}");
 
     // A file that cannot be written is found out before the roll call ends.
     let nowhere = teacher(&["end", "42", "--csv", "no/such/folder/list.csv"]);
@@ -471,10 +473,9 @@ fn the_teacher_saves_a_list_as_csv() {
     let saved = fs::read_to_string(csv_path(dir.path(), "attendance-42.csv")).unwrap();
     let rows: Vec<&str> = saved.lines().collect();
     assert_eq!(rows.len(), 3, "{saved}");
-    assert!(
-        rows[2].starts_with("42,2,205182055,,,2026-11-24T"),
-        "{saved}"
-    );
+    // No column the client cannot fill: the protocol sends no answer times.
+    assert_eq!(rows[0], "class,order,student,roll_call_closed", "{saved}");
+    assert!(rows[2].starts_with("42,2,205182055,2026-11-24T"), "{saved}");
 
     // Refused: no list, so no file.
     let refused = teacher(&["end", "42", "--csv", "late.csv"]);

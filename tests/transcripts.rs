@@ -17,7 +17,7 @@
 //! tests/snapshots`.
 
 use harness::transcript::Transcript;
-use harness::{Server, FINAL_LESSON, GUARDED_LESSONS, LESSONS, STOPPABLE_LESSONS};
+use harness::{Server, FINAL_LESSON, GUARDED_LESSONS, LESSONS, PORTUGUESE, STOPPABLE_LESSONS};
 
 // ANCHOR: every_lesson_says
 /// Plays `scenario` against every lesson and checks that each gives the
@@ -165,6 +165,28 @@ fn teacher_menu() {
             .run("teacher", "teacher", &[], "status 42\nend 42\nend 42\nquit\n")
             .finish()
     });
+}
+
+/// The teacher's menu in Portuguese: the server and the clients run under
+/// `LC_ALL=pt_BR.UTF-8`. The protocol's words and the server's first line
+/// stay as they are; everything else a person reads is Portuguese. The
+/// teacher chooses by number, as in the original assignment's menu.
+#[test]
+fn teacher_menu_in_portuguese() {
+    let server = Server::start_with("lesson-03-final", &[], &[("LC_ALL", PORTUGUESE)]);
+    let transcript = Transcript::new(server)
+        .in_locale(PORTUGUESE)
+        .note("O servidor e os clientes rodam com o locale pt_BR.UTF-8. A professora abre o menu, abre a chamada da turma 42 pelo número do item, pede ajuda, digita um item que não existe, esquece a turma, consulta quem já respondeu e sai.")
+        .run("professora", "teacher", &[], "1 42\n4\nstrat 7\n2\n2 42\n5\n")
+        .note("A ajuda e os erros de digitação não chegaram ao servidor: o próprio menu os respondeu. O servidor recebeu três requisições: START, STATUS e o QUIT que o menu envia quando a professora sai. A primeira linha do servidor, listening on, não muda com o idioma: scripts e corretores a leem.")
+        .server_log()
+        .note("Um aluno responde; outro digita a turma errada.")
+        .run("aluno 042191010", "student", &["042191010", "42"], "")
+        .run("aluno 205182055", "student", &["205182055", "7"], "")
+        .note("A professora encerra a chamada pelo menu e tenta encerrá-la de novo.")
+        .run("professora", "teacher", &[], "3 42\nend 42\nquit\n")
+        .finish();
+    snapshot("teacher_menu_pt_br", transcript);
 }
 
 // ANCHOR: one_at_a_time

@@ -4,8 +4,8 @@
 //! Two programs write it: the teacher client (`teacher end 42 --csv
 //! FILE`), from the `STATUS` or `ENDED` line it was sent, and lesson 03's
 //! journal, which keeps the list of every roll call it ends. The protocol's
-//! lists carry no answer times, so the client leaves that column empty; the
-//! server has them and fills it.
+//! lists carry no answer times, so the client writes no column for them
+//! ([`Attendance::write_known_csv`]); the server has them and fills it.
 
 use std::io;
 
@@ -80,6 +80,48 @@ impl Attendance {
     }
 }
 
+impl Attendance {
+    /// Writes the list as CSV with only the columns it can fill: a client's
+    /// list has no answer times, and only one of the opening and closing
+    /// times, so those columns are left out rather than left empty.
+    pub fn write_known_csv(&self, out: impl io::Write) -> io::Result<()> {
+        let all_answered_at = self.students.iter().all(|(_, at)| at.is_some());
+        let known = [
+            true,
+            true,
+            true,
+            all_answered_at && !self.students.is_empty(),
+            self.opened.is_some(),
+            self.closed.is_some(),
+        ];
+        let mut csv = csv::Writer::from_writer(out);
+        let header = HEADER
+            .iter()
+            .zip(known)
+            .filter(|(_, k)| *k)
+            .map(|(name, _)| *name);
+        csv.write_record(header)?;
+        let time = |at: Option<Timestamp>| at.map(|at| at.to_string()).unwrap_or_default();
+        for (order, (student, answered)) in self.students.iter().enumerate() {
+            let row = [
+                self.class.to_string(),
+                (order + 1).to_string(),
+                student.to_string(),
+                time(*answered),
+                time(self.opened),
+                time(self.closed),
+            ];
+            csv.write_record(
+                row.into_iter()
+                    .zip(known)
+                    .filter(|(_, k)| *k)
+                    .map(|(v, _)| v),
+            )?;
+        }
+        csv.flush()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,5 +141,25 @@ mod tests {
              42,2,205182055,,,2026-11-24T10:20:00-03:00\n"
         );
         assert_eq!(Attendance::from_response(&Response::Authorized), None);
+    }
+
+    #[test]
+    fn a_clients_list_has_no_column_it_cannot_fill() {
+        let csv = |line: &str| {
+            let list = Attendance::from_response(&Response::parse(line).unwrap()).unwrap();
+            let mut out = Vec::new();
+            list.write_known_csv(&mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(
+            csv("ENDED 42 2026-11-24T10:20:00-03:00 2 042191010 205182055"),
+            "class,order,student,roll_call_closed\n\
+             42,1,042191010,2026-11-24T10:20:00-03:00\n\
+             42,2,205182055,2026-11-24T10:20:00-03:00\n"
+        );
+        assert_eq!(
+            csv("STATUS 7 2026-11-24T10:15:00-03:00 1 a1"),
+            "class,order,student,roll_call_opened\n7,1,a1,2026-11-24T10:15:00-03:00\n"
+        );
     }
 }

@@ -12,8 +12,9 @@ use std::process::ExitCode;
 use std::str::FromStr;
 use std::time::Duration;
 
-use crate::protocol::{Command, ErrorCode, Request, Response};
+use crate::protocol::{ClassId, Command, ErrorCode, Request, Response, StudentId, TeacherKey};
 use crate::server::{DEFAULT_ADDR, DEFAULT_PORT};
+use crate::t;
 
 /// How long a client tries to reach a server before giving up.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -28,6 +29,10 @@ pub struct ClientArgs {
     /// Print the protocol's response lines exactly as the server sent them.
     #[arg(long)]
     pub raw: bool,
+    /// The language of the messages, instead of the locale's (read before
+    /// the rest of the command line, by `chamada::i18n::cli::parse`).
+    #[arg(long, value_name = "LANG", value_parser = ["en", "pt-BR"])]
+    pub lang: Option<String>,
 }
 
 // ANCHOR: server_addr
@@ -57,7 +62,7 @@ impl FromStr for ServerAddr {
         // a port (`[::1]:5050`, `127.0.0.1:5050`) or without (`::1`).
         if let Ok(addr) = text.parse::<SocketAddr>() {
             return match addr.port() {
-                0 => Err(NO_PORT_ZERO.to_owned()),
+                0 => Err(t!("addr-port-zero")),
                 _ => Ok(ServerAddr::Ip(addr)),
             };
         }
@@ -72,19 +77,15 @@ impl FromStr for ServerAddr {
         // What is left must be a host name, with or without a port.
         let (host, port) = match text.rsplit_once(':') {
             Some((host, port)) => match port.parse::<u16>() {
-                Ok(0) => return Err(NO_PORT_ZERO.to_owned()),
+                Ok(0) => return Err(t!("addr-port-zero")),
                 Ok(port) => (host, port),
-                Err(_) => return Err(format!("{port:?} is not a port (1 to 65535)")),
+                Err(_) => return Err(t!("addr-not-a-port", port = format!("{port:?}"))),
             },
             None => (text, DEFAULT_PORT),
         };
         let is_name_char = |c: char| c.is_alphanumeric() || matches!(c, '.' | '-' | '_');
         if host.is_empty() || !host.chars().all(is_name_char) {
-            return Err(
-                "write a host name or an IP address, with or without a port: \
-                 localhost, 192.168.0.10:5050, ::1, [::1]:5050"
-                    .to_owned(),
-            );
+            return Err(t!("addr-bad"));
         }
         Ok(ServerAddr::Name {
             host: host.to_owned(),
@@ -93,9 +94,6 @@ impl FromStr for ServerAddr {
     }
 }
 // ANCHOR_END: server_addr
-
-/// Port 0 asks a server's system to pick a port; nobody listens on it.
-const NO_PORT_ZERO: &str = "port 0 is not a port a server listens on; give the port it printed";
 
 impl fmt::Display for ServerAddr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -132,26 +130,27 @@ pub enum ClientError {
 }
 
 // ANCHOR: client_errors
+/// Each error's sentence is a message of the catalogue, in the reader's
+/// language: chamada/i18n/en/clients.ftl and chamada/i18n/pt-BR/clients.ftl.
 impl fmt::Display for ClientError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ClientError::Unreachable { server, reason } => write!(
-                f,
-                "cannot reach a server at {server} ({reason}). Start one with \
-                 `cargo run -p lesson-03-final`, or give its address with --server HOST:PORT"
-            ),
-            ClientError::Closed => f.write_str("the server closed the connection"),
-            ClientError::Io(error) => write!(f, "connection error: {error}"),
-            ClientError::Garbled(reason) => {
-                write!(f, "the server's answer makes no sense: {reason}")
+        let sentence = match self {
+            ClientError::Unreachable { server, reason } => {
+                t!(
+                    "client-error-unreachable",
+                    server = &**server,
+                    reason = &**reason
+                )
             }
-            ClientError::KeyRefused => f.write_str(
-                "the server refused the teacher key; check --key or CHAMADA_TEACHER_KEY",
-            ),
+            ClientError::Closed => t!("client-error-closed"),
+            ClientError::Io(error) => t!("client-error-io", error = error.to_string()),
+            ClientError::Garbled(reason) => t!("client-error-garbled", reason = &**reason),
+            ClientError::KeyRefused => t!("client-error-key-refused"),
             ClientError::KeyNotChecked(error) => {
-                write!(f, "the server did not check the teacher key: {error}")
+                t!("client-error-key-not-checked", error = &**error)
             }
-        }
+        };
+        f.write_str(&sentence)
     }
 }
 // ANCHOR_END: client_errors
@@ -160,6 +159,19 @@ impl From<io::Error> for ClientError {
     fn from(error: io::Error) -> ClientError {
         ClientError::Io(error)
     }
+}
+
+/// What the system said about a failed connection. Its words are English
+/// (Rust asks the system for them in the `C` locale), so the catalogue
+/// puts the usual ones in the reader's language, the system's beside them.
+fn system_error(error: &io::Error) -> String {
+    let kind = match error.kind() {
+        io::ErrorKind::ConnectionRefused => "refused",
+        io::ErrorKind::TimedOut => "timed-out",
+        io::ErrorKind::HostUnreachable | io::ErrorKind::NetworkUnreachable => "unreachable",
+        _ => "other",
+    };
+    t!("system-error", kind = kind, error = error.to_string())
 }
 
 /// A connection to a roll-call server.
@@ -185,16 +197,16 @@ impl Client {
             // The system's resolver: /etc/hosts, the local network, DNS.
             ServerAddr::Name { host, port } => (host.as_str(), *port)
                 .to_socket_addrs()
-                .map_err(|error| unreachable(error.to_string()))?
+                .map_err(|error| unreachable(system_error(&error)))?
                 .collect(),
         };
         // A host name can resolve to several addresses (IPv4 and IPv6):
         // try each, and report the last failure if none answers.
-        let mut reason = format!("{server} has no address");
+        let mut reason = t!("addr-none", server = server.to_string());
         for addr in addrs {
             match TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT) {
                 Ok(stream) => return Ok(Client::over(stream)?),
-                Err(error) => reason = error.to_string(),
+                Err(error) => reason = system_error(&error),
             }
         }
         Err(unreachable(reason))
@@ -237,14 +249,19 @@ pub fn succeeded(response: &Response) -> bool {
     )
 }
 
-/// What a response means, in a sentence or a few lines for a person.
+/// What a response means, in a sentence or a few lines for a person, in
+/// the reader's language.
 ///
 /// `command` is the request that was answered: a `PRESENCE` does not say
 /// which student it was for, so the request fills that in.
 pub fn describe(command: &Command, response: &Response) -> String {
     match (command, response) {
         (_, Response::Started { class, at }) => {
-            format!("Roll call of class {class} opened at {}.", at.human())
+            t!(
+                "answer-started",
+                class = class.to_string(),
+                at = at.for_people()
+            )
         }
         (
             _,
@@ -253,10 +270,22 @@ pub fn describe(command: &Command, response: &Response) -> String {
                 started,
                 students,
             },
-        ) => {
-            let head = format!("Class {class}: roll call open since {}", started.human());
-            with_list(head, students, "nobody has answered yet", "so far")
-        }
+        ) => match students.len() {
+            0 => t!(
+                "answer-status-empty",
+                class = class.to_string(),
+                since = started.for_people()
+            ),
+            count => {
+                let head = t!(
+                    "answer-status",
+                    class = class.to_string(),
+                    since = started.for_people(),
+                    count = count
+                );
+                with_list(head, students)
+            }
+        },
         (
             _,
             Response::Ended {
@@ -264,55 +293,84 @@ pub fn describe(command: &Command, response: &Response) -> String {
                 at,
                 students,
             },
-        ) => {
-            let head = format!("Roll call of class {class} closed at {}", at.human());
-            with_list(head, students, "nobody answered", "present")
-        }
+        ) => match students.len() {
+            0 => t!(
+                "answer-ended-empty",
+                class = class.to_string(),
+                at = at.for_people()
+            ),
+            count => {
+                let head = t!(
+                    "answer-ended",
+                    class = class.to_string(),
+                    at = at.for_people(),
+                    count = count
+                );
+                with_list(head, students)
+            }
+        },
         (
             Command::Present { student, .. },
             Response::Presence {
                 class: Some(class),
                 at,
             },
-        ) => {
-            format!(
-                "Presence recorded: student {student} in class {class} at {}.",
-                at.human()
-            )
-        }
+        ) => t!(
+            "answer-presence",
+            student = student.to_string(),
+            class = class.to_string(),
+            at = at.for_people()
+        ),
         (Command::Present { class, .. }, Response::Presence { class: None, at }) => {
-            format!(
-                "Refused: class {class} has no open roll call (answered at {}).",
-                at.human()
+            t!(
+                "answer-presence-refused",
+                class = class.to_string(),
+                at = at.for_people()
             )
         }
-        (_, Response::Error { code, message }) => describe_error(*code, message),
+        (_, Response::Error { code, message }) => {
+            describe_error(*code, message, command_class(command))
+        }
         (_, other) => other.to_string(),
     }
 }
 
-fn with_list(head: String, students: &[crate::StudentId], none: &str, word: &str) -> String {
-    if students.is_empty() {
-        return format!("{head}; {none}.");
+/// The class a command is about.
+fn command_class(command: &Command) -> Option<ClassId> {
+    match command {
+        Command::Start(class) | Command::Status(class) | Command::End(class) => Some(*class),
+        Command::Present { class, .. } => Some(*class),
     }
-    let plural = if students.len() == 1 {
-        "student"
-    } else {
-        "students"
-    };
-    let mut text = format!("{head}; {} {plural} {word}:", students.len());
+}
+
+/// A list's first line, then the students, one a line.
+fn with_list(head: String, students: &[StudentId]) -> String {
+    let mut text = head;
     for student in students {
         text.push_str(&format!("\n  {student}"));
     }
     text
 }
 
-fn describe_error(code: ErrorCode, message: &str) -> String {
-    let mut sentence = message.to_owned();
-    if let Some(first) = sentence.get(..1) {
-        sentence.replace_range(..1, &first.to_uppercase());
+/// An `ERROR` answer, for a person: the protocol's code as it is, and what
+/// it means (the catalogue's explanation where the client knows one, else
+/// the server's own message).
+fn describe_error(code: ErrorCode, message: &str, class: Option<ClassId>) -> String {
+    let mut message = message.to_owned();
+    if let Some(first) = message.get(..1) {
+        message.replace_range(..1, &first.to_uppercase());
     }
-    format!("Error ({code}): {sentence}.")
+    let explanation = t!(
+        "error-explained",
+        code = code.as_str(),
+        class = class.map(|class| class.to_string()).unwrap_or_default(),
+        message = message
+    );
+    t!(
+        "answer-error",
+        code = code.as_str(),
+        explanation = explanation
+    )
 }
 
 /// One client session: a connection plus how to show its answers.
@@ -349,11 +407,12 @@ impl Session {
                 code: ErrorCode::Forbidden,
                 ..
             } => Err(ClientError::KeyRefused),
-            Response::Error { code, message } => {
-                Err(ClientError::KeyNotChecked(describe_error(code, &message)))
-            }
-            other => Err(ClientError::Garbled(format!(
-                "AUTH was answered with {other}"
+            Response::Error { code, message } => Err(ClientError::KeyNotChecked(describe_error(
+                code, &message, None,
+            ))),
+            other => Err(ClientError::Garbled(t!(
+                "client-error-auth-answer",
+                response = other.to_string()
             ))),
         }
     }
@@ -446,8 +505,56 @@ pub fn fail(error: &ClientError) -> ExitCode {
     let program = std::path::Path::new(&program)
         .file_stem()
         .map_or("client".into(), |stem| stem.to_string_lossy().into_owned());
-    eprintln!("{program}: {error}");
+    eprintln!(
+        "{}",
+        t!(
+            "client-failed",
+            program = program,
+            error = error.to_string()
+        )
+    );
     ExitCode::FAILURE
+}
+
+/// Reads a class on the command line, refusing it in the reader's language.
+pub fn class_arg(text: &str) -> Result<ClassId, String> {
+    ClassId::parse(text).ok_or_else(|| t!("bad-class", max = u32::MAX.to_string()))
+}
+
+/// Reads a student id on the command line, refusing it in the reader's
+/// language.
+pub fn student_arg(text: &str) -> Result<StudentId, String> {
+    StudentId::parse(text).ok_or_else(|| t!("bad-student", max = StudentId::MAX_LEN))
+}
+
+/// Reads the teacher key on the command line. A refusal, in the reader's
+/// language, never shows the value: it is a secret.
+#[derive(Clone, Copy, Debug)]
+pub struct KeyArg;
+
+impl clap::builder::TypedValueParser for KeyArg {
+    type Value = TeacherKey;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<TeacherKey, clap::Error> {
+        // A value that is not UTF-8 cannot be printable ASCII either.
+        if let Some(key) = value.to_str().and_then(TeacherKey::parse) {
+            return Ok(key);
+        }
+        let option = arg.map_or_else(|| "--key".to_owned(), |arg| format!("'{arg}'"));
+        let message = t!(
+            "teacher-bad-key",
+            option = option,
+            max = TeacherKey::MAX_LEN
+        );
+        Err(cmd
+            .clone()
+            .error(clap::error::ErrorKind::ValueValidation, message))
+    }
 }
 
 #[cfg(test)]
@@ -463,8 +570,14 @@ mod tests {
         ClassId::new(n).unwrap()
     }
 
+    /// These tests read English, whatever the developer's locale.
+    fn in_english() {
+        assert!(crate::i18n::choose(crate::i18n::Lang::En));
+    }
+
     #[test]
     fn answers_are_described_for_people() {
+        in_english();
         let start = Command::Start(class(42));
         assert_eq!(
             describe(

@@ -39,6 +39,21 @@ impl Timestamp {
         self.0.format("%Y-%m-%d %H:%M:%S").to_string()
     }
 
+    /// The time for people, written the reader's way: `2026-11-24
+    /// 10:15:03` in English, `24/11/2026 às 10:15:03` in Portuguese
+    /// (message `time-for-people`). [`Timestamp::human`] stays the same in
+    /// every language, for file names and logs.
+    pub fn for_people(&self) -> String {
+        let part = |format: &str| self.0.format(format).to_string();
+        crate::t!(
+            "time-for-people",
+            year = part("%Y"),
+            month = part("%m"),
+            day = part("%d"),
+            time = part("%H:%M:%S")
+        )
+    }
+
     /// The time of day alone: `10:15:03`.
     pub fn time_of_day(&self) -> String {
         self.0.format("%H:%M:%S").to_string()
@@ -73,13 +88,16 @@ impl Clock {
         let Ok(start) = std::env::var(CLOCK_VAR) else {
             return Ok(Clock::System);
         };
-        let start = DateTime::parse_from_rfc3339(&start).map_err(|_| {
-            format!("{CLOCK_VAR} must be an RFC 3339 time such as 2026-11-24T10:15:00-03:00, not {start:?}")
-        })?;
+        let start = DateTime::parse_from_rfc3339(&start)
+            .map_err(|_| crate::t!("clock-bad-start", var = CLOCK_VAR, value = start.as_str()))?;
         let step = match std::env::var(CLOCK_STEP_VAR) {
             Err(_) => 1,
             Ok(step) => step.parse::<u32>().map_err(|_| {
-                format!("{CLOCK_STEP_VAR} must be a whole number of seconds, not {step:?}")
+                crate::t!(
+                    "clock-bad-step",
+                    var = CLOCK_STEP_VAR,
+                    value = step.as_str()
+                )
             })?,
         };
         Ok(Clock::scripted(start, step))

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use crate::framing::{Frame, LineReader};
 use crate::protocol::{Command, ErrorCode, Request, Response, TeacherKey};
+use crate::t;
 
 // ANCHOR: handler
 /// Answers the requests of one connection.
@@ -108,7 +109,8 @@ pub fn serve(stream: TcpStream, handler: &mut impl Handler) {
 // ANCHOR: log
 /// The two lines every server logs for a connection: when it opens, and
 /// when and why it ends. All lessons log them word for word the same, so
-/// their transcripts can be compared.
+/// their transcripts can be compared. The words are the catalogue's
+/// (`log-connected`, `log-disconnected`), in the reader's language.
 pub struct ConnectionLog {
     /// The client's address, as the log shows it.
     peer: String,
@@ -131,13 +133,29 @@ impl ConnectionLog {
 /// The `<peer> connected` line, for a server that keeps no
 /// [`ConnectionLog`] per connection (the bonus event loop).
 pub fn log_connected(peer: impl fmt::Display) {
-    tracing::info!("{peer} connected");
+    tracing::info!("{}", connected_line(peer));
+}
+
+/// The text of the `<peer> connected` line, in the reader's language, for
+/// a server that prints its log itself (lessons 01 and 02 use `println!`).
+pub fn connected_line(peer: impl fmt::Display) -> String {
+    t!("log-connected", peer = peer.to_string())
 }
 
 /// The `<peer> disconnected after <n> requests: <why>` line.
 pub fn log_disconnected(peer: impl fmt::Display, requests: usize, ending: &Ending) {
-    let s = if requests == 1 { "" } else { "s" };
-    tracing::info!("{peer} disconnected after {requests} request{s}: {ending}");
+    tracing::info!("{}", disconnected_line(peer, requests, ending));
+}
+
+/// The text of the `<peer> disconnected after <n> requests: <why>` line.
+pub fn disconnected_line(peer: impl fmt::Display, requests: usize, ending: &Ending) -> String {
+    let (peer, why) = (peer.to_string(), ending.to_string());
+    t!(
+        "log-disconnected",
+        peer = peer,
+        requests = requests,
+        why = why
+    )
 }
 // ANCHOR_END: log
 
@@ -145,7 +163,7 @@ pub fn log_disconnected(peer: impl fmt::Display, requests: usize, ending: &Endin
 pub fn peer_name(stream: &TcpStream) -> String {
     stream
         .peer_addr()
-        .map_or_else(|_| "(unknown peer)".to_owned(), |addr| addr.to_string())
+        .map_or_else(|_| t!("log-unknown-peer"), |addr| addr.to_string())
 }
 
 /// Why a connection ended, for the log.
@@ -162,15 +180,16 @@ pub enum Ending {
 
 impl fmt::Display for Ending {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Ending::ClientLeft => f.write_str("the client closed the connection"),
-            Ending::Closed(Response::Bye) => f.write_str("the client said QUIT"),
+        let why = match self {
+            Ending::ClientLeft => t!("ending-client-left"),
+            Ending::Closed(Response::Bye) => t!("ending-quit"),
             Ending::Closed(Response::Error { code, .. }) => {
-                write!(f, "closed by the server ({code})")
+                t!("ending-error", code = code.as_str())
             }
-            Ending::Closed(other) => write!(f, "closed by the server after {other}"),
-            Ending::Failed(error) => write!(f, "{error}"),
-        }
+            Ending::Closed(other) => t!("ending-after", response = other.to_string()),
+            Ending::Failed(error) => t!("ending-failed", error = error.to_string()),
+        };
+        f.write_str(&why)
     }
 }
 

@@ -15,12 +15,14 @@
 //! | [`connection`] | what serving one connection is the same in every server: responses to frames, the log, the lingering close |
 //! | [`server`] | the `--bind` option and start-up messages of every server |
 //! | [`client`] | the teacher and student clients' logic |
+//! | [`i18n`] | the programs' messages in English and Brazilian Portuguese |
 
 pub mod attendance;
 pub mod client;
 pub mod clock;
 pub mod connection;
 pub mod framing;
+pub mod i18n;
 pub mod log;
 pub mod protocol;
 pub mod rollcall;

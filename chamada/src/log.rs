@@ -13,6 +13,12 @@
 //!
 //! Events go to standard output, trouble to standard error, each line just
 //! the message: exactly what `println!` and `eprintln!` would have written.
+//!
+//! [`init`] also makes the server fail-stop: a panic on any thread (but
+//! the log's own) stops the whole process with a clear message and exit
+//! code 101. A server that lost its registry thread, or a connection
+//! thread halfway through a change, cannot be trusted to answer correctly,
+//! and a half-alive server is worse than a stopped one.
 
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -42,8 +48,10 @@ pub struct Log {
 }
 
 // ANCHOR: init
-/// Starts the log. Call it once, first thing in `main`.
+/// Starts the log, and makes any panic stop the process (see
+/// [`stop_on_panic`]). Call it once, first thing in `main`.
 pub fn init() -> Log {
+    stop_on_panic();
     let logged = Arc::new(AtomicUsize::new(0));
     let written = Arc::new(AtomicUsize::new(0));
     let (out, out_guard) = NonBlockingBuilder::default()
@@ -73,6 +81,48 @@ pub fn init() -> Log {
     }
 }
 // ANCHOR_END: init
+
+// ANCHOR: stop_on_panic
+/// The exit code of a server stopped by a panic: the one Rust itself uses.
+pub const PANIC_EXIT_CODE: i32 = 101;
+
+/// How long the panic's message may take to be written before the process
+/// stops anyway: standard error may be a pipe nobody reads.
+const LAST_WORDS_WAIT: Duration = Duration::from_secs(1);
+
+/// Makes a panic on any thread stop the whole process, with exit code
+/// [`PANIC_EXIT_CODE`], after writing what panicked to standard error.
+///
+/// Without this, a panic ends only its own thread: a server whose registry
+/// thread panicked would go on accepting connections and answering
+/// `ERROR shutdown` to everyone. The log's own threads are the exception:
+/// if one of them fails, lines are lost, and serving goes on.
+///
+/// The message is written by a thread of its own, and the process stops
+/// after at most [`LAST_WORDS_WAIT`] even if it could not be written.
+pub fn stop_on_panic() {
+    std::panic::set_hook(Box::new(|info| {
+        let thread = thread::current();
+        let name = thread.name().unwrap_or("unnamed").to_owned();
+        if name.starts_with("log-") {
+            return;
+        }
+        let message = format!(
+            "thread '{name}' {info}\nthe server stops: a server that lost a thread cannot be \
+             trusted to answer correctly\n"
+        );
+        let (written, done) = mpsc::channel();
+        let _ = thread::Builder::new()
+            .name("log-last-words".into())
+            .spawn(move || {
+                let _ = io::stderr().write_all(message.as_bytes());
+                let _ = written.send(());
+            });
+        let _ = done.recv_timeout(LAST_WORDS_WAIT);
+        std::process::exit(PANIC_EXIT_CODE);
+    }));
+}
+// ANCHOR_END: stop_on_panic
 
 impl Log {
     /// Writes out what is queued, waiting at most a couple of seconds (an

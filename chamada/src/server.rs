@@ -8,6 +8,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 
 use crate::clock::Clock;
 use crate::rollcall::{Capacity, RollCalls};
+use crate::t;
 
 // ANCHOR: bind_option
 /// The address servers and clients use when told nothing else. 5050 is the
@@ -87,26 +88,28 @@ impl fmt::Debug for StartupError {
 
 impl StartupError {
     // ANCHOR: cannot_listen
-    /// Explains a failed `bind`, with the usual cause and its cure.
+    /// Explains a failed `bind`, with the usual cause and its cure, in the
+    /// reader's language (chamada/i18n/*/servers.ftl).
     pub fn cannot_listen(addr: SocketAddr, error: io::Error) -> StartupError {
         let advice = match error.kind() {
-            io::ErrorKind::AddrInUse => format!(
-                "another program (perhaps another server) already listens on port {}; stop it, \
-                 or choose another port, e.g. --bind {}",
-                addr.port(),
-                SocketAddr::new(addr.ip(), 0)
+            io::ErrorKind::AddrInUse => t!(
+                "startup-addr-in-use",
+                port = addr.port().to_string(),
+                other = SocketAddr::new(addr.ip(), 0).to_string()
             ),
-            io::ErrorKind::AddrNotAvailable => format!(
-                "{} is not an address of this machine; use 127.0.0.1 for this machine only \
-                 or 0.0.0.0 for every network it is on",
-                addr.ip()
-            ),
-            io::ErrorKind::PermissionDenied => {
-                "ports below 1024 need administrator rights; choose a port above 1024".to_owned()
+            io::ErrorKind::AddrNotAvailable => {
+                t!("startup-addr-not-here", ip = addr.ip().to_string())
             }
-            _ => "check the address given to --bind".to_owned(),
+            io::ErrorKind::PermissionDenied => t!("startup-port-needs-admin"),
+            _ => t!("startup-check-bind"),
         };
-        StartupError(format!("cannot listen on {addr}: {error}. {advice}"))
+        let (addr, error) = (addr.to_string(), error.to_string());
+        StartupError(t!(
+            "startup-cannot-listen",
+            addr = addr,
+            error = error,
+            advice = advice
+        ))
     }
     // ANCHOR_END: cannot_listen
 }
@@ -121,7 +124,8 @@ pub fn roll_calls_from_env() -> Result<RollCalls, StartupError> {
 // ANCHOR: announce
 /// Prints the address `listener` actually bound, always as the first line
 /// of output: with `--bind 127.0.0.1:0` that is the only way to learn the
-/// port the system picked.
+/// port the system picked. That line is the same in every language
+/// (scripts and graders read it); the lines after it are in the reader's.
 ///
 /// After a wildcard bind (`0.0.0.0` or `[::]`) that line names no machine,
 /// so the lines after it list the addresses clients can connect to (see
@@ -161,7 +165,7 @@ fn reachable_at(listener: &TcpListener, addr: SocketAddr) -> String {
         SocketAddr::V4(_) => ("IPv4", Ipv4Addr::LOCALHOST.into()),
         SocketAddr::V6(_) => ("IPv6", Ipv6Addr::LOCALHOST.into()),
     };
-    let mut places = vec![(loopback, "this machine only".to_owned())];
+    let mut places = vec![(loopback, t!("reachable-loopback"))];
     let mut trouble = None;
     match if_addrs::get_if_addrs() {
         Ok(interfaces) => {
@@ -174,14 +178,17 @@ fn reachable_at(listener: &TcpListener, addr: SocketAddr) -> String {
                 }
             }
         }
-        Err(error) => trouble = Some(format!("  (cannot list the other addresses: {error})\n")),
+        Err(error) => {
+            let why = t!("reachable-cannot-list", error = error.to_string());
+            trouble = Some(format!("  {why}\n"));
+        }
     }
     let places: Vec<(String, String)> = places
         .into_iter()
         .map(|(ip, label)| (SocketAddr::new(ip, addr.port()).to_string(), label))
         .collect();
     let width = places.iter().map(|(at, _)| at.len()).max().unwrap_or(0);
-    let mut text = format!("clients connect to one of this machine's {family} addresses:\n");
+    let mut text = t!("reachable-header", family = family) + "\n";
     for (at, label) in places {
         text.push_str(&format!("  {at:width$}  {label}\n"));
     }
@@ -189,10 +196,8 @@ fn reachable_at(listener: &TcpListener, addr: SocketAddr) -> String {
     let dual_stack =
         addr.is_ipv6() && socket2::SockRef::from(listener).only_v6().ok() == Some(false);
     if dual_stack {
-        text.push_str(
-            "IPv4 clients can connect too, to this machine's IPv4 addresses: \
-             the socket is dual-stack (IPV6_V6ONLY is off)\n",
-        );
+        text.push_str(&t!("reachable-dual-stack"));
+        text.push('\n');
     }
     text
 }

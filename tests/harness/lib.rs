@@ -31,6 +31,15 @@ use wait_timeout::ChildExt;
 
 /// The longest any single step of a test may wait: a response, a log line,
 /// a client run. Generous, because CI machines are shared and slow.
+/// The locale every program the tests start runs in, unless a test sets
+/// `LC_ALL` itself: English, whatever the developer's own locale, so the
+/// snapshots are the same on every machine. (`LC_ALL` comes first of the
+/// variables that choose the language: see `chamada::i18n`.)
+pub const ENGLISH: &str = "C";
+
+/// The locale of the tests that show the programs in Portuguese.
+pub const PORTUGUESE: &str = "pt_BR.UTF-8";
+
 pub const WAIT: Duration = Duration::from_secs(20);
 
 /// The lesson servers, in course order: lessons 01 and 02, the five steps
@@ -218,6 +227,7 @@ impl Server {
         let mut child = command
             .env("CHAMADA_CLOCK", CLOCK_START)
             .env("CHAMADA_CLOCK_STEP", CLOCK_STEP)
+            .env("LC_ALL", ENGLISH)
             .env_remove("CHAMADA_TEACHER_KEY")
             .envs(env.iter().copied())
             .stdin(Stdio::null())
@@ -500,8 +510,20 @@ pub fn run_client_in(
     args: &[&str],
     input: &str,
 ) -> Run {
+    run_client_in_with(dir, client, addr, args, input, &[])
+}
+
+/// [`run_client_in`] with extra environment (`LC_ALL`, say).
+pub fn run_client_in_with(
+    dir: &Path,
+    client: &str,
+    addr: SocketAddr,
+    args: &[&str],
+    input: &str,
+    env: &[(&str, &str)],
+) -> Run {
     let options = ["--server", &addr.to_string()];
-    spawn_client(client, &options, args, input, &[], Some(dir))
+    spawn_client(client, &options, args, input, env, Some(dir))
 }
 
 /// Runs a client binary with the given options, arguments, input and
@@ -531,6 +553,7 @@ fn spawn_client(
     let mut child = command
         .args(options)
         .args(args)
+        .env("LC_ALL", ENGLISH)
         .env_remove("CHAMADA_TEACHER_KEY")
         .env_remove("CHAMADA_SERVER")
         .envs(env.iter().copied())

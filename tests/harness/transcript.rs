@@ -37,7 +37,7 @@ use std::time::Duration;
 
 use crossbeam_channel::{bounded, Receiver};
 
-use crate::{run_client, run_client_in, Raw, Run, Server};
+use crate::{run_client, run_client_in_with, run_client_with, Raw, Run, Server};
 
 /// How long [`Transcript::still_waiting`] watches a background command that
 /// should not finish. A command that was answered would finish in a few
@@ -88,6 +88,9 @@ pub struct Transcript {
     earlier_ports: Vec<u16>,
     /// What servers before a restart printed.
     earlier_log: Vec<String>,
+    /// The locale the clients run in: `LC_ALL`, English unless
+    /// [`Transcript::in_locale`] says otherwise.
+    locale: &'static str,
 }
 
 /// A client command started by [`Transcript::run_in_background`].
@@ -119,6 +122,7 @@ impl Transcript {
             dir: None,
             earlier_ports: Vec::new(),
             earlier_log: Vec::new(),
+            locale: crate::ENGLISH,
         }
     }
 
@@ -176,6 +180,14 @@ impl Transcript {
         transcript
     }
 
+    /// Runs the clients from now on in `locale` (`LC_ALL`), e.g.
+    /// [`crate::PORTUGUESE`]. Start the server in the same locale
+    /// ([`Server::start_with`]) for its log to be in that language too.
+    pub fn in_locale(&mut self, locale: &'static str) -> &mut Self {
+        self.locale = locale;
+        self
+    }
+
     /// A narrator's line, shown as a `#` comment.
     pub fn note(&mut self, text: &str) -> &mut Self {
         self.block(wrap(text, "# ", NOTE_WIDTH));
@@ -188,9 +200,16 @@ impl Transcript {
     /// Shows the command line, everything it printed, and its exit status
     /// when that is not 0.
     pub fn run(&mut self, who: &str, client: &str, args: &[&str], input: &str) -> &mut Self {
+        let env = [("LC_ALL", self.locale)];
         let run = match &self.dir {
-            Some(dir) => run_client_in(dir, client, self.addr, args, input),
-            None => run_client(client, self.addr, args, input),
+            Some(dir) => run_client_in_with(dir, client, self.addr, args, input, &env),
+            None => run_client_with(
+                client,
+                &["--server", &self.addr.to_string()],
+                args,
+                input,
+                &env,
+            ),
         };
         let header = format!("{who} $ {}", command_line(client, args));
         self.show_run(header, &run);
@@ -498,12 +517,17 @@ impl Transcript {
     /// (or at once, if turned away).
     fn settle(&mut self) {
         let (opened, closed) = (self.opened, self.closed);
+        let (connected, disconnected) = connection_words();
         self.wait_until(|log| {
-            let count = |test: fn(&str) -> bool| log.iter().filter(|line| test(line)).count();
-            let turned_away = count(|line| line.contains(" turned away: "));
-            let arrived = count(|line| line.ends_with(" connected")) + turned_away;
-            let left = count(|line| line.contains(" disconnected after ")) + turned_away;
-            arrived >= opened && left >= closed
+            let count = |test: &dyn Fn(&str) -> bool| log.iter().filter(|line| test(line)).count();
+            let turned_away = count(&|line| line.contains(" turned away: "));
+            let arrived = count(&|line| connected.iter().any(|end| line.ends_with(end.as_str())));
+            let left = count(&|line| {
+                disconnected
+                    .iter()
+                    .any(|words| line.contains(words.as_str()))
+            });
+            arrived + turned_away >= opened && left + turned_away >= closed
         });
     }
     // ANCHOR_END: settle
@@ -617,6 +641,26 @@ fn wrap(text: &str, prefix: &str, width: usize) -> String {
     }
     lines.push(format!("{prefix}{line}"));
     lines.join("\n")
+}
+
+/// How a connection's two log lines read, in every language the server may
+/// speak (from the catalogue, so that a new wording cannot stall
+/// [`Transcript::settle`]): the end of `ADDR connected`, and the words
+/// after ADDR in `ADDR disconnected after N requests: ...`.
+fn connection_words() -> (Vec<String>, Vec<String>) {
+    use chamada::i18n::{text_in, FluentArgs, Lang};
+    let mut connected = Vec::new();
+    let mut disconnected = Vec::new();
+    for lang in Lang::ALL {
+        let mut args = FluentArgs::new();
+        args.set("peer", "");
+        args.set("requests", 2);
+        args.set("why", "");
+        connected.push(text_in(lang, "log-connected", Some(&args)));
+        let line = text_in(lang, "log-disconnected", Some(&args));
+        disconnected.push(line.split('2').next().unwrap_or_default().to_owned());
+    }
+    (connected, disconnected)
 }
 
 #[cfg(test)]

@@ -5,30 +5,32 @@
 
 use std::process::ExitCode;
 
-use chamada::client::{fail, Choice, ClientArgs, Session};
-use chamada::{ClassId, Command, StudentId};
+use chamada::client::{class_arg, fail, student_arg, Choice, ClientArgs, Session};
+use chamada::{i18n, t, ClassId, Command, StudentId};
 use clap::Parser;
 
 /// The student's client for the roll-call server.
 ///
 /// With a student id and a class, answers once and exits (0 when recorded,
 /// 1 when refused). Without them, asks at a prompt.
+///
+/// (What `--help` shows comes from the catalogue, `student-about` and
+/// `student-arg-*` in chamada/i18n/*/clients.ftl, in the reader's language.)
 #[derive(Parser)]
 #[command(name = "student", version)]
 struct Args {
     #[command(flatten)]
     connection: ClientArgs,
     /// Your student id (matrícula): 1 to 32 letters or digits.
-    #[arg(requires = "class")]
+    #[arg(requires = "class", value_parser = student_arg)]
     student: Option<StudentId>,
     /// The class whose roll call you are answering.
+    #[arg(value_parser = class_arg)]
     class: Option<ClassId>,
 }
 
-const HOW_TO: &str = "Type your student id and the class, e.g. `042191010 42`; `quit` to leave.";
-
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = i18n::cli::parse("student");
     let mut session = match Session::connect(&args.connection) {
         Ok(session) => session,
         Err(error) => return fail(&error),
@@ -36,8 +38,13 @@ fn main() -> ExitCode {
     match (args.student, args.class) {
         (Some(student), Some(class)) => session.run_once(Command::Present { student, class }),
         _ => {
-            println!("Connected to {}.\n{HOW_TO}", args.connection.server);
-            session.prompt_loop("student> ", answer_choice)
+            let server = args.connection.server.to_string();
+            println!(
+                "{}\n{}",
+                t!("client-connected", server = server),
+                t!("student-how-to")
+            );
+            session.prompt_loop(&t!("student-prompt"), answer_choice)
         }
     }
 }
@@ -48,10 +55,30 @@ fn answer_choice(line: &str) -> Choice {
     match words.as_slice() {
         [] => Choice::Nothing,
         [word] if word.eq_ignore_ascii_case("quit") => Choice::Quit,
-        [student, class] => match (student.parse::<StudentId>(), class.parse::<ClassId>()) {
+        [student, class] => match (student_arg(student), class_arg(class)) {
             (Ok(student), Ok(class)) => Choice::Send(Command::Present { student, class }),
-            (Err(why), _) | (_, Err(why)) => Choice::Say(format!("Not sent: {why}.")),
+            (Err(why), _) | (_, Err(why)) => Choice::Say(t!("student-not-sent", why = why)),
         },
-        _ => Choice::Say(HOW_TO.to_owned()),
+        _ => Choice::Say(t!("student-how-to")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Every text of `--help` comes from the catalogue, in both languages.
+    #[test]
+    fn every_help_text_has_a_message() {
+        i18n::cli::localize(Args::command(), "student").debug_assert();
+        for id in i18n::cli::message_ids(&Args::command(), "student") {
+            for lang in i18n::Lang::ALL {
+                assert!(
+                    i18n::try_text_in(lang, &id, None).is_ok(),
+                    "no {id} in {lang:?}"
+                );
+            }
+        }
     }
 }

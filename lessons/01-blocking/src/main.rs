@@ -21,6 +21,7 @@ use std::net::{Shutdown, TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use chamada::connection::{connected_line, disconnected_line};
 use chamada::framing::{decode, Frame, MAX_LINE};
 use chamada::{server, Ending, ErrorCode, Request, Response, RollCalls, ServerArgs, StartupError};
 // ANCHOR_END: args
@@ -71,7 +72,9 @@ fn main() -> Result<(), StartupError> {
 /// connection is served.
 fn serve(stream: TcpStream, roll_calls: &mut RollCalls) {
     let peer = peer_name(&stream);
-    println!("{peer} connected");
+    // The log's words come from the library, in the reader's language, so
+    // that every server's log reads the same.
+    println!("{}", connected_line(&peer));
     // ANCHOR: nodelay
     // Each response leaves in one write, so Nagle's algorithm (holding a
     // small segment back until the previous one is acknowledged) has nothing
@@ -103,8 +106,7 @@ fn serve(stream: TcpStream, roll_calls: &mut RollCalls) {
             break Ending::Closed(response);
         }
     };
-    let s = if answered == 1 { "" } else { "s" };
-    println!("{peer} disconnected after {answered} request{s}: {ending}");
+    println!("{}", disconnected_line(&peer, answered, &ending));
     // `stream` is dropped here, which closes the socket.
 }
 // ANCHOR_END: serve

@@ -23,6 +23,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use chamada::connection::{connected_line, disconnected_line};
 use chamada::framing::{decode, Frame, MAX_LINE};
 use chamada::{
     server, Command, Ending, ErrorCode, Request, Response, RollCalls, ServerArgs, StartupError,
@@ -77,7 +78,9 @@ fn main() -> Result<(), StartupError> {
 /// served.
 fn serve(stream: TcpStream, roll_calls: &Mutex<RollCalls>) {
     let peer = peer_name(&stream);
-    println!("{peer} connected");
+    // The log's words come from the library, in the reader's language, so
+    // that every server's log reads the same.
+    println!("{}", connected_line(&peer));
     // ANCHOR: nodelay
     // Each response leaves in one write, so Nagle's algorithm (holding a
     // small segment back until the previous one is acknowledged) has nothing
@@ -109,8 +112,7 @@ fn serve(stream: TcpStream, roll_calls: &Mutex<RollCalls>) {
             break Ending::Closed(response);
         }
     };
-    let s = if answered == 1 { "" } else { "s" };
-    println!("{peer} disconnected after {answered} request{s}: {ending}");
+    println!("{}", disconnected_line(&peer, answered, &ending));
     // `stream` is dropped here, which closes the socket.
 }
 // ANCHOR_END: serve

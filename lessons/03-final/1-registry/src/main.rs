@@ -18,6 +18,7 @@ use std::net::{Shutdown, TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use chamada::connection::{connected_line, disconnected_line};
 use chamada::framing::{decode, Frame, MAX_LINE};
 use chamada::{server, Ending, ErrorCode, Request, Response, ServerArgs, StartupError};
 
@@ -72,7 +73,9 @@ fn main() -> Result<(), StartupError> {
 /// by asking the registry).
 fn serve(stream: TcpStream, registry: &Registry) {
     let peer = peer_name(&stream);
-    println!("{peer} connected");
+    // The log's words come from the library, in the reader's language, so
+    // that every server's log reads the same.
+    println!("{}", connected_line(&peer));
     // ANCHOR: nodelay
     // Each response leaves in one write, so Nagle's algorithm (holding a
     // small segment back until the previous one is acknowledged) has nothing
@@ -104,8 +107,7 @@ fn serve(stream: TcpStream, registry: &Registry) {
             break Ending::Closed(response);
         }
     };
-    let s = if answered == 1 { "" } else { "s" };
-    println!("{peer} disconnected after {answered} request{s}: {ending}");
+    println!("{}", disconnected_line(&peer, answered, &ending));
     // `stream` is dropped here, which closes the socket.
 }
 // ANCHOR_END: serve

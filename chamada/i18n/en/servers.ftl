@@ -1,0 +1,39 @@
+# What every server says (chamada/src/server.rs, connection.rs, clock.rs).
+# The first line a server prints, listening on HOST:PORT, is not here: it
+# never changes with the language, because scripts and graders read it.
+
+## Start-up errors. main prints "Error: " before them.
+
+# $error is what the system said, e.g. Address already in use (os error 98).
+startup-cannot-listen = cannot listen on { $addr }: { $error }. { $advice }
+startup-addr-in-use = another program (perhaps another server) already listens on port { $port }; stop it, or choose another port, e.g. --bind { $other }
+startup-addr-not-here = { $ip } is not an address of this machine; use 127.0.0.1 for this machine only or 0.0.0.0 for every network it is on
+startup-port-needs-admin = ports below 1024 need administrator rights; choose a port above 1024
+startup-check-bind = check the address given to --bind
+clock-bad-start = { $var } must be an RFC 3339 time such as 2026-11-24T10:15:00-03:00, not "{ $value }"
+clock-bad-step = { $var } must be a whole number of seconds, not "{ $value }"
+
+## After a wildcard bind (0.0.0.0 or [::]), where clients can connect.
+## $family is IPv4 or IPv6. Each address follows on a line of its own.
+
+reachable-header = clients connect to one of this machine's { $family } addresses:
+reachable-loopback = this machine only
+reachable-cannot-list = (cannot list the other addresses: { $error })
+reachable-dual-stack = IPv4 clients can connect too, to this machine's IPv4 addresses: the socket is dual-stack (IPV6_V6ONLY is off)
+
+## A connection's two log lines. $peer is the client's address and port.
+
+log-connected = { $peer } connected
+log-disconnected = { $peer } disconnected after { $requests ->
+        [one] { $requests } request
+       *[other] { $requests } requests
+    }: { $why }
+log-unknown-peer = (unknown peer)
+# Why a connection ended ($why above).
+ending-client-left = the client closed the connection
+ending-quit = the client said QUIT
+# $code is the protocol's error code: line-too-long, timeout...
+ending-error = closed by the server ({ $code })
+ending-after = closed by the server after { $response }
+# $error is what the system said: Connection reset by peer (os error 104)...
+ending-failed = { $error }
