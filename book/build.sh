@@ -22,7 +22,8 @@ I18N_VERSION=0.4.0
 if ! mdbook --version 2>/dev/null | grep -qx "mdbook v$MDBOOK_VERSION"; then
     cargo install mdbook --locked --version "$MDBOOK_VERSION"
 fi
-if ! mdbook-gettext --version 2>/dev/null | grep -q "$I18N_VERSION"; then
+# (mdbook-gettext has no --version: ask cargo what it installed.)
+if ! cargo install --list | grep -qx "mdbook-i18n-helpers v$I18N_VERSION:"; then
     cargo install mdbook-i18n-helpers --locked --version "$I18N_VERSION"
 fi
 if ! command -v msgmerge >/dev/null; then
@@ -54,13 +55,21 @@ done < <(grep -oHE '\{\{#(rustdoc_)?include [^}]*\}\}' book/src/*.md || true)
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 log="$scratch/log"
+source book/editions.sh # use_edition: each edition's language and title
 build() { # build <language> <output folder>
-    MDBOOK_BOOK__LANGUAGE="$1" mdbook build book -d "$2" 2>&1 | tee "$log"
+    (use_edition "$1" && mdbook build book -d "$2") 2>&1 | tee "$log"
     if grep -Eq '(^|[[:space:]])(ERROR|WARN)[[:space:]]' "$log"; then
         fail "mdBook logged errors or warnings building the $1 edition (above)"
     fi
     if grep -l '{{#' "$2"/*.html; then
         fail "an include was left unexpanded in the pages above"
+    fi
+    # A heading's {#id} must become its id, never text a reader sees. A
+    # chapter's title is also its sidebar entry, the page's <title> and a
+    # search result: one message in pt-BR.po, so its translation has no id
+    # (book/po/TRANSLATING.md). Checked where readers see it, in the output.
+    if grep -lE '\{#[A-Za-z][A-Za-z0-9_-]*\}' "$2"/*.html "$2"/toc*.js "$2"/searchindex*.js; then
+        fail "a heading id such as {#closing} shows as text in the $1 files above"
     fi
 }
 build en "$PWD/book/book"
@@ -68,11 +77,15 @@ build en "$PWD/book/book"
 # (one `mdbook serve`, one upload) holds both, linked to each other.
 build pt-BR "$PWD/book/book/pt-BR"
 
-# 4. Every English paragraph has a translation: extract the English text
-#    as it is now, merge it with pt-BR.po, and count what is missing.
+# 4. Every English paragraph, and every note of the transcripts' narration,
+#    has a translation: extract the English text as it is now, merge it
+#    with pt-BR.po, and count what is missing.
 MDBOOK_OUTPUT='{"xgettext": {"pot-file": "messages.pot"}}' \
     mdbook build book -d "$scratch/pot" >"$log" 2>&1 || { cat "$log"; fail "extracting the text failed"; }
-msgmerge --quiet --no-fuzzy-matching book/po/pt-BR.po "$scratch/pot/messages.pot" -o "$scratch/merged.po"
+cargo run --quiet --package book-preprocessor -- narration-pot book >"$scratch/narration.pot" ||
+    fail "extracting the transcripts' narration failed"
+msgcat --use-first "$scratch/pot/messages.pot" "$scratch/narration.pot" -o "$scratch/all.pot"
+msgmerge --quiet --no-fuzzy-matching book/po/pt-BR.po "$scratch/all.pot" -o "$scratch/merged.po"
 stats=$(msgfmt --statistics -o /dev/null "$scratch/merged.po" 2>&1)
 if grep -Eq 'untranslated|fuzzy' <<<"$stats"; then
     fail "book/po/pt-BR.po is behind the English text ($stats);" \
@@ -99,6 +112,20 @@ for page in book/book/*.html book/book/pt-BR/*.html; do
             fail "$page links to $link, but that page has no id \"$fragment\""
         fi
     done < <(grep -oE ' (href|src)="[^"]*"' "$page" | cut -d'"' -f2 | sort -u)
+done
+
+# 6. The Portuguese edition shows its own copy of every image that has one
+#    (diagrams/pt-BR/, measuring/pt-BR/): a translation that kept the English
+#    image's path would show English in a Portuguese page. (Every chapter is
+#    a page at the top of the edition, so an image's src is its path in
+#    book/src.)
+for page in book/book/pt-BR/*.html; do
+    while read -r image; do
+        own="$(dirname "$image")/pt-BR/$(basename "$image")"
+        if [[ "$image" != */pt-BR/* && -f "book/src/$own" ]]; then
+            fail "$page shows $image; the Portuguese edition has its own, $own"
+        fi
+    done < <(grep -oE '<img [^>]*src="[^"]*"' "$page" | sed -E 's/.*src="([^"]*)"/\1/' | sort -u)
 done
 
 if ((failures > 0)); then

@@ -107,7 +107,7 @@ fi
 # so the stripped copy must sit at the same depth: a scratch folder beside book/.
 scratch=$(mktemp -d "$PWD/.book-student.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
-cp -R book/book.toml book/summary.css book/src book/po "$scratch"/
+cp -R book/book.toml book/summary.css book/theme book/src book/po "$scratch"/
 strip_source "$scratch/src"
 
 out="$PWD/book/book-student"
@@ -117,7 +117,7 @@ failed=0
 for language in en pt-BR; do
     dest=$out
     [[ "$language" == en ]] || dest="$out/$language"
-    MDBOOK_BOOK__LANGUAGE=$language mdbook build "$scratch" -d "$dest" 2>&1 | tee "$log"
+    (source book/editions.sh && use_edition "$language" && mdbook build "$scratch" -d "$dest") 2>&1 | tee "$log"
     if grep -Eq '(^|[[:space:]])(ERROR|WARN)[[:space:]]' "$log"; then
         echo "student edition: mdBook logged errors or warnings ($language, above)" >&2
         failed=1

@@ -20,6 +20,7 @@ use plotters::coord::ranged1d::{
 };
 use plotters::prelude::*;
 
+use crate::report::{in_portuguese, Language};
 use crate::scenarios::{Results, CONTENDERS};
 use crate::stats::micros;
 
@@ -166,6 +167,8 @@ struct Chart<'a> {
     lines: Lines,
     /// Where the legend goes: a corner the lines leave empty.
     legend: SeriesLabelPosition,
+    /// The language of its words and numbers.
+    language: Language,
 }
 
 impl Chart<'_> {
@@ -211,50 +214,131 @@ fn bounds(values: impl Iterator<Item = f64>) -> (f64, f64) {
         .fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)))
 }
 
+/// The words of the charts in one language: every label a chart shows,
+/// in one place for both languages (server names are names, never
+/// translated).
+struct Words {
+    throughput: &'static str,
+    latency: &'static str,
+    class_size: &'static str,
+    connections: &'static str,
+    requests_per_second: &'static str,
+    p99_micros: &'static str,
+    students: &'static str,
+    micros_per_request: &'static str,
+}
+
+impl Words {
+    fn of(language: Language) -> Words {
+        match language {
+            Language::English => Words {
+                throughput: "Throughput by connections (higher is better)",
+                latency: "Latency p99 by connections (lower is better)",
+                class_size: "Cost per request by class size, one connection (lower is better)",
+                connections: "student connections, lockstep",
+                requests_per_second: "requests per second",
+                p99_micros: "p99 latency, µs (log scale)",
+                students: "students in the class",
+                micros_per_request: "µs per request",
+            },
+            Language::Portuguese => Words {
+                throughput: "Vazão por número de conexões (mais é melhor)",
+                latency: "Latência p99 por número de conexões (menos é melhor)",
+                class_size: "Custo por requisição e tamanho da turma, 1 conexão (menos é melhor)",
+                connections: "conexões de alunos, em sincronia",
+                requests_per_second: "requisições por segundo",
+                p99_micros: "latência p99, µs (escala logarítmica)",
+                students: "alunos na turma",
+                micros_per_request: "µs por requisição",
+            },
+        }
+    }
+}
+
+/// The tables bench writes in English, which [`draw_figures`] also writes
+/// in Portuguese beside the Portuguese charts.
+const TABLES: [&str; 2] = ["table.txt", "durability.txt"];
+
 /// Draws every chart of a run into `dir`; returns the files written.
 pub fn draw_all(results: &Results, dir: &Path) -> Result<Vec<String>, String> {
     draw_figures(Figures::of(results), dir)
 }
 
-/// Draws every chart of `figures` into `dir`; returns the files written.
+/// Draws every chart of `figures` into `dir` in English, and into
+/// `dir/pt-BR` in Portuguese, where it also writes the Portuguese copy of
+/// the tables already in `dir` (the book's Portuguese edition shows those).
+/// Returns the files written.
 pub fn draw_figures(figures: Figures, dir: &Path) -> Result<Vec<String>, String> {
+    let mut written = Vec::new();
+    for language in Language::ALL {
+        let folder = dir.join(language.folder());
+        std::fs::create_dir_all(&folder)
+            .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
+        for file in draw_charts(&figures, &folder, language)? {
+            written.push(Path::new(language.folder()).join(file));
+        }
+        if language == Language::English {
+            continue;
+        }
+        for table in TABLES {
+            let Ok(english) = std::fs::read_to_string(dir.join(table)) else {
+                continue; // this run wrote no such table
+            };
+            let path = folder.join(table);
+            std::fs::write(&path, in_portuguese(&english))
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            written.push(Path::new(language.folder()).join(table));
+        }
+    }
+    Ok(written
+        .iter()
+        .map(|path| path.to_string_lossy().replace('\\', "/"))
+        .collect())
+}
+
+/// Draws the three charts in one language into `folder`.
+fn draw_charts(
+    figures: &Figures,
+    folder: &Path,
+    language: Language,
+) -> Result<Vec<&'static str>, String> {
+    let words = Words::of(language);
     let throughput = Chart {
         file: "throughput.svg",
-        title: "Throughput by connections (higher is better)",
-        x_label: "student connections, lockstep",
-        y_label: "requests per second",
-        lines: figures.throughput,
+        title: words.throughput,
+        x_label: words.connections,
+        y_label: words.requests_per_second,
+        lines: figures.throughput.clone(),
         legend: SeriesLabelPosition::LowerRight,
+        language,
     };
     let latency = Chart {
         file: "latency-p99.svg",
-        title: "Latency p99 by connections (lower is better)",
-        x_label: "student connections, lockstep",
-        y_label: "p99 latency, µs (log scale)",
-        lines: figures.latency_p99,
+        title: words.latency,
+        x_label: words.connections,
+        y_label: words.p99_micros,
+        lines: figures.latency_p99.clone(),
         legend: SeriesLabelPosition::UpperLeft,
+        language,
     };
     let sweep = Chart {
         file: "class-size.svg",
-        title: "Cost per request by class size, one connection (lower is better)",
-        x_label: "students in the class",
-        y_label: "µs per request",
-        lines: figures.class_size,
+        title: words.class_size,
+        x_label: words.students,
+        y_label: words.micros_per_request,
+        lines: figures.class_size.clone(),
         legend: SeriesLabelPosition::LowerRight,
+        language,
     };
     let y_top = |chart: &Chart| chart.y_max() * 1.15;
-    draw(dir, &throughput, 0.0..y_top(&throughput))?;
+    draw(folder, &throughput, 0.0..y_top(&throughput))?;
     draw(
-        dir,
+        folder,
         &latency,
         (latency.y_min() / 2.0..latency.y_max() * 2.0).log_scale(),
     )?;
-    draw(dir, &sweep, 0.0..y_top(&sweep))?;
-    Ok(vec![
-        throughput.file.into(),
-        latency.file.into(),
-        sweep.file.into(),
-    ])
+    draw(folder, &sweep, 0.0..y_top(&sweep))?;
+    Ok(vec![throughput.file, latency.file, sweep.file])
 }
 
 /// Draws one chart with a logarithmic x axis and the given y axis.
@@ -293,12 +377,15 @@ where
     plot.configure_mesh()
         .x_desc(chart.x_label)
         .y_desc(chart.y_label)
-        .x_label_formatter(&|x| doubling_label(*x, base))
-        .y_label_formatter(&|y| axis_number(*y))
+        .x_label_formatter(&|x| doubling_label(*x, base, chart.language))
+        .y_label_formatter(&|y| axis_number(*y, chart.language))
         .light_line_style(WHITE)
         .draw()
         .map_err(|e| fail(&e))?;
     for ((name, points), colour) in chart.lines.iter().zip(COLOURS) {
+        if points.is_empty() {
+            continue; // not measured in this run: no line, and no legend entry
+        }
         let style = colour.stroke_width(2);
         let points = points.iter().map(|&(x, y)| ((x / base).log2(), y));
         plot.draw_series(LineSeries::new(points, style).point_size(3))
@@ -342,19 +429,20 @@ impl Ranged for MeasuredAt {
 }
 
 /// An axis label: whole numbers with thousands separated, small ones with
-/// at most one decimal.
-fn axis_number(value: f64) -> String {
-    if value.abs() >= 100.0 || value.fract() == 0.0 {
+/// at most one decimal, written the way `language` writes numbers.
+fn axis_number(value: f64, language: Language) -> String {
+    let english = if value.abs() >= 100.0 || value.fract() == 0.0 {
         crate::report::thousands(value)
     } else {
         format!("{value:.1}")
-    }
+    };
+    language.numbers(&english)
 }
 
 /// The label of an x position counted in doublings from `base`: the value
 /// measured there.
-fn doubling_label(x: f64, base: f64) -> String {
-    axis_number((base * 2f64.powf(x)).round())
+fn doubling_label(x: f64, base: f64, language: Language) -> String {
+    axis_number((base * 2f64.powf(x)).round(), language)
 }
 
 #[cfg(test)]
@@ -365,10 +453,12 @@ mod tests {
     fn doublings_are_labelled_with_their_value() {
         let labels: Vec<String> = [0.0, 4.0, 6.0, 16f64.log2() + 0.5]
             .into_iter()
-            .map(|x| doubling_label(x, 1.0))
+            .map(|x| doubling_label(x, 1.0, Language::English))
             .collect();
         assert_eq!(labels, ["1", "16", "64", "23"]);
-        assert_eq!(doubling_label(6.0, 1000.0), "64,000");
+        assert_eq!(doubling_label(6.0, 1000.0, Language::English), "64,000");
+        assert_eq!(doubling_label(6.0, 1000.0, Language::Portuguese), "64.000");
+        assert_eq!(axis_number(12.5, Language::Portuguese), "12,5");
     }
 
     /// A chart of the throughput runs (1, 16 and 64 connections).
@@ -383,7 +473,38 @@ mod tests {
                 ("b", xs.iter().rev().map(|&x| (x, 2.0)).collect()),
             ],
             legend: SeriesLabelPosition::LowerRight,
+            language: Language::English,
         }
+    }
+
+    #[test]
+    fn each_language_gets_its_charts_and_a_server_not_measured_gets_no_legend() {
+        let dir = std::env::temp_dir().join(format!("chamada-plot-{}", std::process::id()));
+        let line = |name, y| (name, vec![(1.0, y), (16.0, y * 2.0), (64.0, y * 3.0)]);
+        let lines: Lines = vec![
+            line("baseline-server", 1000.0),
+            ("lesson-01-blocking", vec![]),
+        ];
+        let figures = Figures {
+            throughput: lines.clone(),
+            latency_p99: lines.clone(),
+            class_size: lines,
+        };
+        let written = draw_figures(figures, &dir).unwrap();
+        assert!(
+            written.contains(&"pt-BR/throughput.svg".to_owned()),
+            "{written:?}"
+        );
+        let english = std::fs::read_to_string(dir.join("throughput.svg")).unwrap();
+        let portuguese = std::fs::read_to_string(dir.join("pt-BR/throughput.svg")).unwrap();
+        assert!(english.contains("requests per second") && english.contains("3,000"));
+        assert!(portuguese.contains("requisições por segundo") && portuguese.contains("3.000"));
+        assert!(english.contains("baseline-server"));
+        assert!(
+            !english.contains("lesson-01-blocking"),
+            "no line, so no legend entry"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -616,9 +616,369 @@ pub fn csv(results: &Results) -> String {
     text
 }
 
+/// The languages the book is written in. The tables and charts are written
+/// in English and then in Portuguese, for the book's Portuguese edition,
+/// from the same figures: only words and the way numbers are written
+/// differ (17,188 and 0.87x in English; 17.188 and 0,87x in Portuguese).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Language {
+    English,
+    Portuguese,
+}
+
+impl Language {
+    /// Every language, English first.
+    pub const ALL: [Language; 2] = [Language::English, Language::Portuguese];
+
+    /// The folder, inside the output folder, that holds this language's
+    /// files: the Portuguese edition shows `measuring/pt-BR/table.txt` where
+    /// the English one shows `measuring/table.txt` (book/preprocessor).
+    pub fn folder(self) -> &'static str {
+        match self {
+            Language::English => "",
+            Language::Portuguese => "pt-BR",
+        }
+    }
+
+    /// `text`, written with English numbers, with its numbers written in
+    /// this language: in Portuguese a comma before the decimals and a point
+    /// between thousands.
+    pub fn numbers(self, text: &str) -> String {
+        match self {
+            Language::English => text.to_owned(),
+            Language::Portuguese => brazilian_numbers(text),
+        }
+    }
+}
+
+/// The words of the tables (this file's, durability.rs's and the heading
+/// bench writes) in Portuguese, for text outside the tables' columns. Where
+/// one phrase contains another, the longer comes first. Numbers stay in the
+/// English way here; [`Language::numbers`] rewrites them afterwards.
+const PORTUGUESE_PHRASES: &[(&str, &str)] = &[
+    ("chamada benchmark, full run.", "Benchmark do chamada, execução completa."),
+    ("chamada benchmark, quick run.", "Benchmark do chamada, execução rápida."),
+    (
+        " Each figure stands next to its ratio to the baseline server measured in the same run;",
+        " Cada número vem ao lado da sua razão em relação ao servidor de referência medido na mesma execução;",
+    ),
+    ("throughput and latency are from the median of ", "vazão e latência são a mediana de "),
+    (
+        " run(s) per server, the servers taking turns; class sizes are medians of at least ",
+        " execução(ões) por servidor, com os servidores se revezando; os tamanhos de turma são medianas de pelo menos ",
+    ),
+    (" fill(s).", " preenchimento(s)."),
+    ("Machine: ", "Máquina: "),
+    (" cores (", " núcleos ("),
+    (
+        "the load generator shares these cores with the server; open-file limit ",
+        "o gerador de carga divide esses núcleos com o servidor; limite de arquivos abertos: ",
+    ),
+    ("Throughput, requests/s", "Vazão, requisições/s"),
+    ("Server CPU time per request, µs", "Tempo de CPU do servidor por requisição, µs"),
+    ("Latency ", "Latência "),
+    (
+        "Class size: µs per request filling one class on one connection",
+        "Tamanho da turma: µs por requisição ao encher uma turma numa só conexão",
+    ),
+    (
+        "Class size: server CPU time per request, µs",
+        "Tamanho da turma: tempo de CPU do servidor por requisição, µs",
+    ),
+    (" (ratio to baseline)", " (razão em relação à referência)"),
+    ("A crowd: ", "Uma multidão: "),
+    (" idle connections held open (RSS: ratio to baseline)", " conexões ociosas mantidas abertas (RSS: razão em relação à referência)"),
+    (" idle connections held open (RSS: ratio to ", " conexões ociosas mantidas abertas (RSS: razão em relação a "),
+    (" idle connections held open", " conexões ociosas mantidas abertas"),
+    (" idle connections held with no errors", " conexões ociosas mantidas sem erros"),
+    (
+        ": n/a, serves one connection at a time: the others would wait unanswered in the listen backlog",
+        ": n/a, atende uma conexão por vez: as outras esperariam sem resposta no backlog do listen",
+    ),
+    (
+        "Loss check: in every run of every lesson, END listed each accepted presence exactly once, and nothing else.",
+        "Verificação de perdas: em todas as execuções de todas as lições, o END listou cada presença aceita exatamente uma vez, e nada mais.",
+    ),
+    ("Problems:", "Problemas:"),
+    ("Targets for ", "Metas de "),
+    ("Targets at ", "Metas com "),
+    ("throughput at ", "vazão com "),
+    ("cost per request at ", "custo por requisição com "),
+    ("one thread serves ", "uma thread atende "),
+    (
+        " threads in the process (the loop, ctrlc's signal thread and the log's two writers)",
+        " threads no processo (o laço, a thread de sinais do ctrlc e as duas de escrita do log)",
+    ),
+    (
+        " threads in the process (the loop, and ctrlc's signal thread)",
+        " threads no processo (o laço e a thread de sinais do ctrlc)",
+    ),
+    ("RSS at ", "RSS com "),
+    (" students <= ", " alunos <= "),
+    (" connections >= ", " conexões >= "),
+    (" connections <= ", " conexões <= "),
+    (" connections: group commit at ", " conexões: commit em grupo a "),
+    (" connections: not measured", " conexões: não medido"),
+    ("x baseline: ", "x a referência: "),
+    ("x that at ", "x o custo com "),
+    ("x that of ", "x o de "),
+    ("x of its ceiling (target >= ", "x do seu teto (meta >= "),
+    ("x the per-request variant (target >= ", "x a variante de um sync por requisição (meta >= "),
+    ("x of the same server in memory", "x do mesmo servidor em memória"),
+    (": not measured", ": não medido"),
+    ("NOT met", "NÃO atingida"),
+    (", met", ", atingida"),
+    (": met", ": atingida"),
+    (
+        "Durability: lesson 03 with its journal, requests/s (ratio to the ceiling, connections / sync time)",
+        "Durabilidade: lição 03 com o seu log de transações, requisições/s (razão em relação ao teto, conexões / tempo de sync)",
+    ),
+    ("disk sync (write + fdatasync of one line): ", "sync do disco (write + fdatasync de uma linha): "),
+    (" ms, median of ", " ms, mediana de "),
+    (" in this run", " nesta execução"),
+    (
+        "Registry batching, in memory: requests/s",
+        "Lotes no registro, em memória: requisições/s",
+    ),
+    (
+        "(A server can answer no faster than in memory: when a sync is quicker than the requests of a batch take to serve,",
+        "(Um servidor não responde mais rápido do que em memória: quando um sync leva menos tempo do que servir as requisições de um lote,",
+    ),
+    ("that, not the disk, is its limit.)", "é isso, e não o disco, que o limita.)"),
+    (
+        "Checks: every durability run answered and listed every presence.",
+        "Verificações: toda execução de durabilidade respondeu e listou cada presença.",
+    ),
+    // Last: what the longer phrases above leave.
+    (" connections: ", " conexões: "),
+];
+
+/// The tables' column headings and row names in Portuguese. A cell is
+/// translated whole, so a server's name (`baseline-server`) never is.
+const PORTUGUESE_CELLS: &[(&str, &str)] = &[
+    ("connections", "conexões"),
+    ("students", "alunos"),
+    ("baseline", "referência"),
+    ("answered / errors", "respondidas / erros"),
+    ("RSS per connection, KiB", "RSS por conexão, KiB"),
+    ("CPU while idle, % of a core", "CPU ociosa, % de um núcleo"),
+    ("ceiling", "teto"),
+    ("sync each request", "sync a cada requisição"),
+    ("group commit", "commit em grupo"),
+    ("group / each", "grupo / cada"),
+    ("memory, batched", "memória, em lotes"),
+    ("group / memory", "grupo / memória"),
+    ("memory, one by one", "memória, uma a uma"),
+];
+
+/// A text `bench` wrote in English (table.txt, durability.txt) in
+/// Portuguese: its words from the two lists above, its numbers written the
+/// Brazilian way, and its tables laid out again, since words change width.
+pub fn in_portuguese(text: &str) -> String {
+    let mut out = String::new();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut i = 0;
+    while i < lines.len() {
+        // A table is a run of lines of three or more columns (two spaces
+        // or more apart); everything else is prose.
+        let table: Vec<Vec<String>> = lines[i..]
+            .iter()
+            .map_while(|line| columns(line).filter(|cells| cells.len() >= 3))
+            .collect();
+        let same_width = table.iter().all(|row| row.len() == table[0].len());
+        if table.len() >= 2 && same_width {
+            let translated: Vec<Vec<String>> = table
+                .iter()
+                .map(|row| row.iter().map(|cell| portuguese_cell(cell)).collect())
+                .collect();
+            out.push_str(&grid(&translated[0], &translated[1..]));
+            i += table.len();
+        } else {
+            let mut line = lines[i].to_owned();
+            for (english, portuguese) in PORTUGUESE_PHRASES {
+                line = line.replace(english, portuguese);
+            }
+            out.push_str(&Language::Portuguese.numbers(&line));
+            out.push('\n');
+            i += 1;
+        }
+    }
+    out
+}
+
+fn portuguese_cell(cell: &str) -> String {
+    let word = PORTUGUESE_CELLS
+        .iter()
+        .find(|(english, _)| *english == cell)
+        .map_or(cell, |(_, portuguese)| *portuguese);
+    Language::Portuguese.numbers(word)
+}
+
+/// The cells of a line laid out by [`grid`]: separated by two spaces or
+/// more, the first one possibly empty (a line that starts with spaces).
+fn columns(line: &str) -> Option<Vec<String>> {
+    if line.trim().is_empty() {
+        return None;
+    }
+    let mut cells: Vec<String> = Vec::new();
+    if line.starts_with("  ") {
+        cells.push(String::new());
+    }
+    cells.extend(
+        line.trim()
+            .split("  ")
+            .map(str::trim)
+            .filter(|cell| !cell.is_empty())
+            .map(str::to_owned),
+    );
+    Some(cells)
+}
+
+/// Every number in `text` written the Brazilian way: `17,188` becomes
+/// `17.188` and `0.87x` becomes `0,87x`. A number is a run of digits with
+/// commas and at most one point, standing alone: `p99`, `lesson-03`,
+/// `127.0.0.1` and `6.18.44` are left as they are.
+fn brazilian_numbers(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let starts_number = chars[i].is_ascii_digit()
+            && (i == 0 || !(chars[i - 1].is_alphanumeric() || "-_.,".contains(chars[i - 1])));
+        if !starts_number {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let mut end = i;
+        while end < chars.len()
+            && (chars[end].is_ascii_digit() || chars[end] == ',' || chars[end] == '.')
+        {
+            end += 1;
+        }
+        // A point or comma at the end is punctuation, not part of the number.
+        while end > i && !chars[end - 1].is_ascii_digit() {
+            end -= 1;
+        }
+        let number: String = chars[i..end].iter().collect();
+        let points = number.matches('.').count();
+        let glued = end < chars.len()
+            && (chars[end].is_alphabetic() && chars[end] != 'x' || chars[end] == '-');
+        if points <= 1 && !glued {
+            out.extend(number.chars().map(|c| match c {
+                ',' => '.',
+                '.' => ',',
+                other => other,
+            }));
+        } else {
+            out.push_str(&number);
+        }
+        i = end;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The book's Portuguese edition shows `pt-BR/` copies of the tables
+    /// bench wrote for the book: they must be the English ones translated,
+    /// not an older run's. `CHAMADA_WRITE_PT_TABLES=1 cargo test -p
+    /// chamada-bench portuguese_tables` rewrites them.
+    #[test]
+    fn the_books_portuguese_tables_are_its_english_ones_translated() {
+        let book = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../book/src");
+        let rewrite = std::env::var_os("CHAMADA_WRITE_PT_TABLES").is_some();
+        let tables = [
+            "measuring/table.txt",
+            "measuring/durability.txt",
+            "event-loop/table.txt",
+        ];
+        for table in tables {
+            let english_path = book.join(table);
+            let Ok(english) = std::fs::read_to_string(&english_path) else {
+                continue; // the book no longer has this table
+            };
+            let name = english_path.file_name().unwrap();
+            let portuguese_path = english_path.parent().unwrap().join("pt-BR").join(name);
+            let expected = in_portuguese(&english);
+            if rewrite {
+                std::fs::create_dir_all(portuguese_path.parent().unwrap()).unwrap();
+                std::fs::write(&portuguese_path, &expected).unwrap();
+            }
+            let portuguese = std::fs::read_to_string(&portuguese_path).unwrap_or_default();
+            assert!(
+                portuguese == expected,
+                "book/src/{table} has no up-to-date Portuguese copy in pt-BR/: run \
+                 CHAMADA_WRITE_PT_TABLES=1 cargo test -p chamada-bench portuguese_tables"
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_the_brazilian_way_and_nothing_else_is() {
+        assert_eq!(
+            brazilian_numbers("17,188 (0.87x) at 64,000 / 1,000; 0.139 ms; limit 20000."),
+            "17.188 (0,87x) at 64.000 / 1.000; 0,139 ms; limit 20000."
+        );
+        assert_eq!(
+            brazilian_numbers("p99 of lesson-03 on Linux 6.18.44-fc-v782 at 127.0.0.1:5050"),
+            "p99 of lesson-03 on Linux 6.18.44-fc-v782 at 127.0.0.1:5050"
+        );
+    }
+
+    #[test]
+    fn a_table_in_portuguese_keeps_its_columns_aligned_and_its_server_names() {
+        let english = format!(
+            "Throughput, requests/s (ratio to baseline)\n{}",
+            grid(
+                &header("connections"),
+                &[vec![
+                    "64".into(),
+                    "69,277 (1.00x)".into(),
+                    "35,064 (0.51x)".into(),
+                    "56,570 (0.82x)".into(),
+                    "44,821 (0.65x)".into(),
+                    "1,000 (0.01x)".into(),
+                ]]
+            )
+        );
+        let portuguese = in_portuguese(&english);
+        let lines: Vec<&str> = portuguese.lines().collect();
+        assert_eq!(
+            lines[0],
+            "Vazão, requisições/s (razão em relação à referência)"
+        );
+        assert!(
+            lines[1].starts_with("conexões  baseline-server"),
+            "{portuguese}"
+        );
+        assert!(
+            lines[2].starts_with("64         69.277 (1,00x)"),
+            "{portuguese}"
+        );
+        // Right-aligned columns end where their heading ends.
+        assert_eq!(
+            lines[1].chars().count(),
+            lines[2].chars().count(),
+            "{portuguese}"
+        );
+    }
+
+    #[test]
+    fn an_english_table_laid_out_again_is_unchanged() {
+        let english = grid(
+            &["students".into(), "a".into(), "b".into()],
+            &[vec![
+                "64,000 / 1,000".into(),
+                "0.96x".into(),
+                "1.29x".into(),
+            ]],
+        );
+        let rows: Vec<Vec<String>> = english.lines().filter_map(columns).collect();
+        assert_eq!(grid(&rows[0], &rows[1..]), english);
+    }
 
     #[test]
     fn thousands_are_grouped() {

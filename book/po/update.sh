@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings book/po/pt-BR.po up to date with the English book, after a chapter
-# changed: extracts the English text (every paragraph, heading, table cell
-# and the comments of the code the book includes), merges it into
+# changed: extracts the English text (every paragraph, heading, table cell,
+# the comments of the code the book includes and the narration of its
+# transcripts), merges it into
 # pt-BR.po, copies text from inside code blocks across unchanged (code
 # stays as it is in both editions), and lists what is left to translate.
 # Then translate those messages (any PO editor, e.g. Poedit, or by hand)
@@ -16,7 +17,11 @@ trap 'rm -rf "$scratch"' EXIT
 
 MDBOOK_OUTPUT='{"xgettext": {"pot-file": "messages.pot"}}' \
     mdbook build book -d "$scratch" >/dev/null
-msgmerge --quiet --update --backup=none --no-fuzzy-matching "$po" "$scratch/messages.pot"
+# The transcripts' narration (the `# ...` notes and `(...)` stage
+# directions) is extracted by the book's own preprocessor.
+cargo run --quiet --package book-preprocessor -- narration-pot book >"$scratch/narration.pot"
+msgcat --use-first "$scratch/messages.pot" "$scratch/narration.pot" -o "$scratch/all.pot"
+msgmerge --quiet --update --backup=none --no-fuzzy-matching "$po" "$scratch/all.pot"
 # Drop translations of text the book no longer has.
 msgattrib --no-obsolete "$po" -o "$po"
 
