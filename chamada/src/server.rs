@@ -152,6 +152,12 @@ pub fn announcement(listener: &TcpListener) -> String {
 }
 // ANCHOR_END: announce
 
+/// The line a server logs when `accept` fails, in the reader's language,
+/// for the lessons that print their log themselves (lessons 01 and 02).
+pub fn accept_failed_line(error: &io::Error) -> String {
+    crate::t!("server-accept-failed", error = error.to_string())
+}
+
 /// Where clients can reach a listener bound to the wildcard `addr`: the
 /// loopback address, then each interface's address of the same family
 /// (IPv4 for `0.0.0.0`, IPv6 for `[::]`), all with the listener's port.

@@ -37,3 +37,31 @@ ending-error = closed by the server ({ $code })
 ending-after = closed by the server after { $response }
 # $error is what the system said: Connection reset by peer (os error 104)...
 ending-failed = { $error }
+
+## Lesson 03's log (lessons/03-final, from step 3) and the bonus event loop's.
+
+server-accept-failed = accept failed: { $error }
+server-cannot-set-read-timeout = cannot set a read timeout on a new connection: { $error }
+server-cannot-start-thread = cannot start a thread for a new connection: { $error }
+server-cannot-start-closer = cannot start the closer thread: { $error }
+# $limit is the connection limit (--max-connections).
+server-turned-away = { $peer } turned away: already { $limit ->
+        [one] { $limit } connection
+       *[other] { $limit } connections
+    }
+server-closed-at-once = { $peer } closed at once: too many clients turned away at the same time
+server-key-needed = teachers must send AUTH with the teacher key
+# Never the key itself: only who tried, and how many tries are used.
+server-wrong-key = { $peer }: wrong teacher key ({ $tries } of { $max } tries)
+server-cannot-read-file-limit = cannot read the open-file limit ({ $error }); assuming it is enough
+server-file-limit-low = the open-file limit ({ $limit }) holds only { $room } connections: serving at most { $room }, not { $wanted } (raise the limit with `ulimit -n`)
+server-shutting-down = shutting down: no new connections; closing { $open } open
+server-still-open = { $count ->
+        [one] { $count } roll call
+       *[other] { $count } roll calls
+    } still open at shutdown
+server-lines-lost = { $lost } log line(s) could not be written; the roll calls still open were:
+startup-cannot-install-ctrlc = cannot install the Ctrl-C handler: { $error }
+startup-cannot-start-event-loop = cannot start the event loop: { $error }
+server-poll-failed = poll failed; stopping: { $error }
+server-cannot-register = cannot register a new connection: { $error }

@@ -27,3 +27,28 @@ ending-quit = o cliente enviou QUIT
 ending-error = encerrada pelo servidor ({ $code })
 ending-after = encerrada pelo servidor após { $response }
 ending-failed = { $error }
+
+server-accept-failed = accept falhou: { $error }
+server-cannot-set-read-timeout = não foi possível definir o tempo limite de leitura de uma nova conexão: { $error }
+server-cannot-start-thread = não foi possível iniciar uma thread para uma nova conexão: { $error }
+server-cannot-start-closer = não foi possível iniciar a thread que fecha as conexões recusadas: { $error }
+server-turned-away = { $peer } recusado: já { $limit ->
+        [one] há { $limit } conexão
+       *[other] há { $limit } conexões
+    }
+server-closed-at-once = { $peer } fechado de imediato: clientes demais recusados ao mesmo tempo
+server-key-needed = professores precisam enviar AUTH com a chave de professor
+server-wrong-key = { $peer }: chave de professor errada ({ $tries } de { $max } tentativas)
+server-cannot-read-file-limit = não foi possível ler o limite de arquivos abertos ({ $error }); supondo que basta
+server-file-limit-low = o limite de arquivos abertos ({ $limit }) comporta só { $room } conexões: atendendo no máximo { $room }, e não { $wanted } (aumente o limite com `ulimit -n`)
+server-shutting-down = encerrando: nenhuma conexão nova; fechando { $open } abertas
+server-still-open = { $count ->
+        [0] nenhuma chamada ainda aberta
+        [one] { $count } chamada ainda aberta
+       *[other] { $count } chamadas ainda abertas
+    } no encerramento
+server-lines-lost = { $lost } linha(s) do log não puderam ser escritas; as chamadas ainda abertas eram:
+startup-cannot-install-ctrlc = não foi possível instalar o tratador de Ctrl-C: { $error }
+startup-cannot-start-event-loop = não foi possível iniciar o laço de eventos: { $error }
+server-poll-failed = poll falhou; parando: { $error }
+server-cannot-register = não foi possível registrar uma nova conexão: { $error }

@@ -61,7 +61,7 @@ fn main() -> Result<(), StartupError> {
             // out of file descriptors, every accept fails at once until a
             // connection closes; wait a moment rather than spin.
             Err(error) => {
-                eprintln!("accept failed: {error}");
+                eprintln!("{}", server::accept_failed_line(&error));
                 thread::sleep(Duration::from_millis(100));
             }
         }

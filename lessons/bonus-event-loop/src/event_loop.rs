@@ -123,7 +123,7 @@ impl EventLoop {
                 if error.kind() == io::ErrorKind::Interrupted {
                     continue; // a signal arrived: just ask again
                 }
-                log::trouble("poll failed; stopping", &error);
+                log::trouble("server-poll-failed", &error);
                 break;
             }
             for event in &events {
@@ -164,7 +164,7 @@ impl EventLoop {
                 Err(error) if error.kind() == io::ErrorKind::WouldBlock => return,
                 Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
                 Err(error) => {
-                    log::trouble("accept failed", &error);
+                    log::trouble("server-accept-failed", &error);
                     self.accept_again_at = Some(Instant::now() + ACCEPT_PAUSE);
                     return;
                 }
@@ -217,7 +217,7 @@ impl EventLoop {
         match registry.register(stream, token, Interest::READABLE | Interest::WRITABLE) {
             Ok(()) => Some(token),
             Err(error) => {
-                log::trouble("cannot register a new connection", &error);
+                log::trouble("server-cannot-register", &error);
                 None
             }
         }

@@ -27,21 +27,25 @@ pub fn disconnected(peer: SocketAddr, requests: usize, ending: &Ending) {
 
 /// A client came while the server was full.
 pub fn turned_away(peer: SocketAddr, limit: usize) {
-    let s = if limit == 1 { "" } else { "s" };
-    tracing::info!("{peer} turned away: already {limit} connection{s}");
+    let turned_away = chamada::t!("server-turned-away", peer = peer.to_string(), limit = limit);
+    tracing::info!("{turned_away}");
 }
 
 /// A client turned away could not be given a lingering close.
 pub fn closed_at_once(peer: SocketAddr) {
-    tracing::info!("{peer} closed at once: too many clients turned away at the same time");
+    tracing::info!(
+        "{}",
+        chamada::t!("server-closed-at-once", peer = peer.to_string())
+    );
 }
 
 /// The shutdown has begun.
 pub fn shutting_down(open: usize) {
-    tracing::info!("shutting down: no new connections; closing {open} open");
+    tracing::info!("{}", chamada::t!("server-shutting-down", open = open));
 }
 
-/// Something the server could not do, and why.
-pub fn trouble(what: &str, error: &io::Error) {
-    tracing::warn!("{what}: {error}");
+/// Something the server could not do, and why: `message` names the
+/// message (in chamada/i18n/*/servers.ftl) that says what, with `$error`.
+pub fn trouble(message: &str, error: &io::Error) {
+    tracing::warn!("{}", chamada::t!(message, error = error.to_string()));
 }

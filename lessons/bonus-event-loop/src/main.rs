@@ -72,12 +72,17 @@ fn main() -> Result<(), StartupError> {
     chamada::server::announce(&listener);
     if args.options.teacher_key.is_some() {
         // Say that there is a key, never what it is: logs get shared.
-        tracing::info!("teachers must send AUTH with the teacher key");
+        tracing::info!("{}", chamada::t!("server-key-needed"));
     }
     let mut config = args.options.config();
     config.max_connections = open_connections::fit_to_file_limit(config.max_connections);
-    let event_loop = EventLoop::new(listener, config, roll_calls)
-        .map_err(|error| StartupError(format!("cannot start the event loop: {error}")))?;
+    let event_loop = EventLoop::new(listener, config, roll_calls).map_err(|error| {
+        let error = error.to_string();
+        StartupError(chamada::t!(
+            "startup-cannot-start-event-loop",
+            error = error
+        ))
+    })?;
 
     // ANCHOR: signals
     // The handler runs on a thread of the ctrlc crate, while our one thread
@@ -98,7 +103,12 @@ fn main() -> Result<(), StartupError> {
             std::process::exit(1);
         }
     })
-    .map_err(|error| StartupError(format!("cannot install the Ctrl-C handler: {error}")))?;
+    .map_err(|error| {
+        StartupError(chamada::t!(
+            "startup-cannot-install-ctrlc",
+            error = error.to_string()
+        ))
+    })?;
     // ANCHOR_END: signals
 
     let roll_calls = event_loop.run();

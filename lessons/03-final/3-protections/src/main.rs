@@ -28,7 +28,7 @@ fn main() -> Result<(), StartupError> {
     chamada::server::announce(&listener);
     if args.options.teacher_key.is_some() {
         // Say that there is a key, never what it is: logs get shared.
-        tracing::info!("teachers must send AUTH with the teacher key");
+        tracing::info!("{}", chamada::t!("server-key-needed"));
     }
     let mut config = args.options.config();
     config.max_connections = open_connections::fit_to_file_limit(config.max_connections);

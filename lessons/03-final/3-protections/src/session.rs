@@ -111,10 +111,14 @@ impl KeyCheck {
             return Response::Authorized;
         }
         self.wrong += 1;
-        tracing::warn!(
-            "{peer}: wrong teacher key ({} of {MAX_WRONG_KEYS} tries)",
-            self.wrong
+        let (peer, tries) = (peer.to_string(), self.wrong);
+        let wrong = chamada::t!(
+            "server-wrong-key",
+            peer = peer,
+            tries = tries,
+            max = MAX_WRONG_KEYS
         );
+        tracing::warn!("{wrong}");
         Response::wrong_key()
     }
 }

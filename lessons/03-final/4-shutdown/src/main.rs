@@ -30,7 +30,7 @@ fn main() -> Result<(), StartupError> {
     chamada::server::announce(&listener);
     if args.options.teacher_key.is_some() {
         // Say that there is a key, never what it is: logs get shared.
-        tracing::info!("teachers must send AUTH with the teacher key");
+        tracing::info!("{}", chamada::t!("server-key-needed"));
     }
     let mut config = args.options.config();
     config.max_connections = open_connections::fit_to_file_limit(config.max_connections);
@@ -46,7 +46,12 @@ fn main() -> Result<(), StartupError> {
         }
         signal.begin();
     })
-    .map_err(|error| StartupError(format!("cannot install the Ctrl-C handler: {error}")))?;
+    .map_err(|error| {
+        StartupError(chamada::t!(
+            "startup-cannot-install-ctrlc",
+            error = error.to_string()
+        ))
+    })?;
     // ANCHOR_END: signals
 
     let roll_calls = run(listener, config, roll_calls, shutdown);

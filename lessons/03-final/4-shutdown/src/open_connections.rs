@@ -128,7 +128,11 @@ pub fn fit_to_file_limit(wanted: usize) -> usize {
     let limit = match rlimit::increase_nofile_limit(u64::MAX) {
         Ok(limit) => limit,
         Err(error) => {
-            tracing::warn!("cannot read the open-file limit ({error}); assuming it is enough");
+            let error = error.to_string();
+            tracing::warn!(
+                "{}",
+                chamada::t!("server-cannot-read-file-limit", error = error)
+            );
             return wanted;
         }
     };
@@ -137,10 +141,13 @@ pub fn fit_to_file_limit(wanted: usize) -> usize {
         return wanted;
     }
     let room = room.max(1);
-    tracing::info!(
-        "the open-file limit ({limit}) holds only {room} connections: serving at most {room}, \
-         not {wanted} (raise the limit with `ulimit -n`)"
+    let low = chamada::t!(
+        "server-file-limit-low",
+        limit = limit,
+        room = room,
+        wanted = wanted
     );
+    tracing::info!("{low}");
     room
 }
 

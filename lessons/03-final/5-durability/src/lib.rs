@@ -140,16 +140,17 @@ pub fn run(
             Err(error) => {
                 // Out of file descriptors, most likely: wait for a
                 // connection to close rather than spin on the error.
-                tracing::warn!("accept failed: {error}");
+                tracing::warn!(
+                    "{}",
+                    chamada::t!("server-accept-failed", error = error.to_string())
+                );
                 thread::sleep(TICK);
             }
         }
     }
 
-    tracing::info!(
-        "shutting down: no new connections; closing {} open",
-        open_connections.count()
-    );
+    let open = open_connections.count();
+    tracing::info!("{}", chamada::t!("server-shutting-down", open = open));
     drop(listener); // from here on, new clients get "connection refused"
     open_connections.close_all(config.grace);
     drop(registry); // the registry thread ends when the last handle is gone...
@@ -183,7 +184,11 @@ fn start_connection(
     // The read timeout is how the session's loop gets to look up from a
     // blocked read (the write timeout is set per response, in the loop).
     if let Err(error) = stream.set_read_timeout(Some(TICK)) {
-        tracing::warn!("cannot set a read timeout on a new connection: {error}");
+        let error = error.to_string();
+        tracing::warn!(
+            "{}",
+            chamada::t!("server-cannot-set-read-timeout", error = error)
+        );
         return;
     }
     let spawned = thread::Builder::new().spawn(move || {
@@ -191,7 +196,11 @@ fn start_connection(
         drop(place); // the place is free only once the client is gone
     });
     if let Err(error) = spawned {
-        tracing::warn!("cannot start a thread for a new connection: {error}");
+        let error = error.to_string();
+        tracing::warn!(
+            "{}",
+            chamada::t!("server-cannot-start-thread", error = error)
+        );
     }
 }
 // ANCHOR_END: start_connection
@@ -210,12 +219,12 @@ fn start_connection(
 /// [`CLOSER_QUEUE`] clients behind (a flood), this one is closed at once.
 fn turn_away(stream: Arc<TcpStream>, limit: usize, closer: &Sender<Arc<TcpStream>>) {
     let peer = peer_name(&stream);
-    let s = if limit == 1 { "" } else { "s" };
-    tracing::info!("{peer} turned away: already {limit} connection{s}");
+    let turned_away = chamada::t!("server-turned-away", peer = peer.clone(), limit = limit);
+    tracing::info!("{turned_away}");
     let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
     let _ = (&*stream).write_all(format!("{}\n", Response::busy(limit)).as_bytes());
     if closer.try_send(stream).is_err() {
-        tracing::info!("{peer} closed at once: too many clients turned away at the same time");
+        tracing::info!("{}", chamada::t!("server-closed-at-once", peer = peer));
     }
 }
 
@@ -231,7 +240,11 @@ fn start_closer() -> Sender<Arc<TcpStream>> {
         .spawn(move || sockets.iter().for_each(|socket| lingering_close(&socket)));
     if let Err(error) = started {
         // Then every try_send fails and sockets are closed at once.
-        tracing::warn!("cannot start the closer thread: {error}");
+        let error = error.to_string();
+        tracing::warn!(
+            "{}",
+            chamada::t!("server-cannot-start-closer", error = error)
+        );
     }
     closer
 }

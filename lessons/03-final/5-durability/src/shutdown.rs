@@ -106,8 +106,7 @@ fn reachable(addr: SocketAddr) -> SocketAddr {
 /// bonus event loop, whose shutdown ends the same way.
 pub fn report_still_open(roll_calls: &RollCalls, where_kept: Option<String>, log: Log) {
     let open = roll_calls.still_open();
-    let s = if open.len() == 1 { "" } else { "s" };
-    tracing::info!("{} roll call{s} still open at shutdown", open.len());
+    tracing::info!("{}", chamada::t!("server-still-open", count = open.len()));
     for status in &open {
         tracing::info!("{status}");
     }
@@ -119,10 +118,7 @@ pub fn report_still_open(roll_calls: &RollCalls, where_kept: Option<String>, log
         return;
     }
     let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(
-        stderr,
-        "{lost} log line(s) could not be written; the roll calls still open were:"
-    );
+    let _ = writeln!(stderr, "{}", chamada::t!("server-lines-lost", lost = lost));
     for status in &open {
         let _ = writeln!(stderr, "{status}");
     }
