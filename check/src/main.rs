@@ -112,9 +112,12 @@ fn grade(args: &Args) -> Result<Report, String> {
         .iter()
         .map(|check| {
             ctx.probe.clear_log();
+            let began = Instant::now();
+            let result = (check.run)(&ctx);
             Outcome {
                 check,
-                result: (check.run)(&ctx),
+                result,
+                seconds: began.elapsed().as_secs_f64(),
             }
         })
         .collect();

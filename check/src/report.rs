@@ -14,6 +14,8 @@ pub struct Outcome<'c> {
     pub check: &'c Check,
     /// `Err` says what went wrong.
     pub result: Result<(), Failure>,
+    /// How long it took, in seconds.
+    pub seconds: f64,
 }
 
 /// The whole run, as `--json` prints it.
@@ -65,6 +67,8 @@ pub struct CheckReport {
     pub passed: bool,
     /// Where the book explains it.
     pub chapter: Chapter,
+    /// How long it took, in seconds.
+    pub seconds: f64,
     /// What was sent (failures only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sent: Option<String>,
@@ -171,6 +175,7 @@ impl CheckReport {
             points: check.points,
             passed: failure.is_none(),
             chapter: check.chapter,
+            seconds: (outcome.seconds * 1000.0).round() / 1000.0,
             sent: failure.map(|f| f.sent.clone()),
             expected: failure.map(|f| f.expected.clone()),
             got: failure.map(|f| f.got.clone()),
