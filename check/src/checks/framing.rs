@@ -40,6 +40,11 @@ pub fn checks() -> Vec<Check> {
             too_long,
         ),
         check(
+            "the 256 bytes count the line ending, CR and LF both",
+            1,
+            limit_counts_crlf,
+        ),
+        check(
             "8 KiB without a newline: ERROR line-too-long without waiting for the end",
             2,
             endless,
@@ -143,6 +148,23 @@ fn too_long(ctx: &Ctx) -> Result<(), Failure> {
     let line = padded_help(257);
     conn.send_raw(line.as_bytes(), r"HELP, 252 spaces, \n (257 bytes)")?;
     conn.expect("ERROR line-too-long ...", error(ErrorCode::LineTooLong))?;
+    conn.expect_closed("the server closes the connection after line-too-long")
+}
+
+fn limit_counts_crlf(ctx: &Ctx) -> Result<(), Failure> {
+    let mut conn = ctx.probe.connect("")?;
+    let line = format!("HELP{}\r\n", " ".repeat(250));
+    conn.send_raw(line.as_bytes(), r"HELP, 250 spaces, \r\n (256 bytes)")?;
+    conn.expect(
+        "HELP ... (256 bytes with the CR and LF: the longest allowed)",
+        |r| *r == Response::Help,
+    )?;
+    let line = format!("HELP{}\r\n", " ".repeat(251));
+    conn.send_raw(line.as_bytes(), r"HELP, 251 spaces, \r\n (257 bytes)")?;
+    conn.expect(
+        "ERROR line-too-long ... (257 bytes with the CR and LF)",
+        error(ErrorCode::LineTooLong),
+    )?;
     conn.expect_closed("the server closes the connection after line-too-long")
 }
 
