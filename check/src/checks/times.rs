@@ -5,6 +5,7 @@
 //! `check` reads any word there (see `probe::read_response`), so a server
 //! that writes its times wrongly loses these few points and no others.
 
+use chamada::Response;
 use chrono::{DateTime, NaiveDateTime};
 
 use super::{Category, Check, Ctx, PROTOCOL};
@@ -105,12 +106,14 @@ fn status_time(ctx: &Ctx) -> Result<(), Failure> {
         &format!("PRESENCE {k} <time>"),
         presence(k),
     )?;
-    let expected = format!("STATUS {k} {opened} 1 ana (the time from STARTED)");
-    conn.status(k, &["ana"])?;
+    // Who STATUS lists is other checks' business; its time is this one's.
+    let expected = format!("STATUS {k} {opened} ... (the time from STARTED)");
+    let any_status = |r: &Response| matches!(r, Response::Status { class, .. } if *class == k);
+    conn.ask(&format!("STATUS {k}"), &expected, any_status)?;
     if conn.last_time() != Some(opened.as_str()) {
         return Err(ctx.probe.fail(expected, conn.last_line()));
     }
-    conn.end(k, &["ana"])?;
+    conn.ask(&format!("END {k}"), "a response", |_| true)?;
     Ok(())
 }
 
