@@ -455,8 +455,8 @@ fn repeat_runs_every_check_again_and_counts_the_failures() {
 }
 
 /// `check --teams`: lesson servers, a bug server, a command that never
-/// listens on its port, one that fails at once, and one that ignores
-/// SIGTERM, all in one class. Each is graded or given its error, and no
+/// listens on its port, one that fails at once, and a shell that ignores
+/// SIGTERM and never ends, all in one class. Each is graded or given its error, and no
 /// process of any team is left running.
 #[cfg(unix)]
 #[test]
@@ -480,7 +480,8 @@ fn teams_grades_a_class_and_stops_every_server() {
             bin("lesson-02-threads")
         ),
         format!(
-            "stubborn echo $$ > {}; trap '' TERM; {} --bind 127.0.0.1:{{port}}",
+            "stubborn echo $$ > {}; trap '' TERM; {} --bind 127.0.0.1:{{port}} & \
+             while :; do sleep 1; done",
             pid_file.display(),
             bin("lesson-02-threads")
         ),

@@ -225,7 +225,7 @@ mod run {
     use std::thread;
     use std::time::{Duration, Instant};
 
-    use crossbeam_channel::bounded;
+    use crossbeam_channel::{bounded, RecvTimeoutError};
 
     use super::{Limits, Team};
     use crate::report::Report;
@@ -253,7 +253,7 @@ mod run {
         let (done, over) = bounded::<()>(0);
         let limit = limits.time_limit;
         let watchdog = thread::spawn(move || {
-            if over.recv_timeout(limit).is_err() {
+            if over.recv_timeout(limit) == Err(RecvTimeoutError::Timeout) {
                 signal_group(group, libc::SIGKILL);
             }
         });
