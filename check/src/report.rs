@@ -123,8 +123,10 @@ impl Report {
                 }
             }
         }
-        for check in checks.iter_mut().filter(|c| !c.passed) {
-            check.failed_runs.get_or_insert(1);
+        if count > 1 {
+            for check in checks.iter_mut().filter(|c| !c.passed) {
+                check.failed_runs.get_or_insert(1);
+            }
         }
         Report::of_checks(
             first.server,

@@ -4,7 +4,7 @@
 
 use chamada::{ErrorCode, Response};
 
-use super::{Category, Check, Ctx, PROTOCOL};
+use super::{Category, Check, Ctx, PROTOCOL, PROTOCOL_MD};
 use crate::probe::{error, Failure};
 
 pub fn checks(with_key: bool) -> Vec<Check> {
@@ -46,16 +46,22 @@ pub fn checks(with_key: bool) -> Vec<Check> {
             1,
             bad_keys,
         ),
-        check(
-            "only spaces and tabs separate words: other white space is part of a word",
-            1,
-            other_white_space,
-        ),
-        check(
-            "verbs ignore the case of ASCII letters only: \"ſtart\" and \"quıt\" are no verbs",
-            1,
-            ascii_case_only,
-        ),
+        Check {
+            chapter: PROTOCOL_MD.at("For implementers"),
+            ..check(
+                "only spaces and tabs separate words: other white space is part of a word",
+                1,
+                other_white_space,
+            )
+        },
+        Check {
+            chapter: PROTOCOL_MD.at("For implementers"),
+            ..check(
+                "verbs ignore the case of ASCII letters only: \"ſtart\" and \"quıt\" are no verbs",
+                1,
+                ascii_case_only,
+            )
+        },
     ];
     if with_key {
         checks.push(check(

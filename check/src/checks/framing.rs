@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chamada::{ErrorCode, Response};
 
-use super::{Category, Check, Ctx, FRAMING};
+use super::{Category, Check, Ctx, FRAMING, PROTOCOL_MD};
 use crate::probe::{ended, error, presence, started, status, Failure};
 
 pub fn checks() -> Vec<Check> {
@@ -39,11 +39,14 @@ pub fn checks() -> Vec<Check> {
             2,
             too_long,
         ),
-        check(
-            "the 256 bytes count the line ending, CR and LF both",
-            1,
-            limit_counts_crlf,
-        ),
+        Check {
+            chapter: PROTOCOL_MD.at("Transport and framing"),
+            ..check(
+                "the 256 bytes count the line ending, CR and LF both",
+                1,
+                limit_counts_crlf,
+            )
+        },
         check(
             "8 KiB without a newline: ERROR line-too-long without waiting for the end",
             2,

@@ -71,7 +71,8 @@ impl Category {
     }
 }
 
-/// A chapter of the book (`book/src/<file>`), and the section to read.
+/// A chapter of the book (`book/src/<file>`), or PROTOCOL.md itself, and
+/// the section to read.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Chapter {
     /// The chapter's title.
@@ -102,6 +103,8 @@ impl Chapter {
 
 // The chapters the checks point to.
 const PROTOCOL: Chapter = Chapter::new("The protocol", "book/src/protocol.md");
+/// The contract itself, for the fine print the book's chapter leaves out.
+const PROTOCOL_MD: Chapter = Chapter::new("PROTOCOL.md", "PROTOCOL.md");
 const FRAMING: Chapter = Chapter::new("Framing", "book/src/framing.md");
 const LESSON_01: Chapter = Chapter::new("Lesson 01: blocking", "book/src/lesson-01.md");
 const LESSON_02: Chapter = Chapter::new("Lesson 02: threads", "book/src/lesson-02.md");
