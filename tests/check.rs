@@ -476,6 +476,10 @@ fn teams_grades_a_class_and_stops_every_server() {
         format!("bug-09 {} --bind 127.0.0.1:{{port}}", bin("bug-09")),
         format!("elsewhere {} --bind 127.0.0.1:0", bin("lesson-02-threads")),
         format!(
+            "chatty echo hello; exec {} --bind 127.0.0.1:{{port}}",
+            bin("lesson-02-threads")
+        ),
+        format!(
             "fails {} --bind 127.0.0.1:{{port}} --max-classes 0",
             bin("lesson-02-threads")
         ),
@@ -530,6 +534,10 @@ fn teams_grades_a_class_and_stops_every_server() {
         "{csv}"
     );
     assert!(row("fails").contains("without listening"), "{csv}");
+    let json = |team: &str| -> Value {
+        let text = std::fs::read_to_string(out.join(format!("{team}.json"))).unwrap();
+        serde_json::from_str(&text).unwrap()
+    };
     for team in [
         "lesson-02",
         "event-loop",
@@ -538,12 +546,17 @@ fn teams_grades_a_class_and_stops_every_server() {
         "fails",
         "stubborn",
     ] {
-        let json: Value = serde_json::from_str(
-            &std::fs::read_to_string(out.join(format!("{team}.json"))).unwrap(),
-        )
-        .unwrap();
-        assert_eq!(json["team"], team);
+        assert_eq!(json(team)["team"], team);
     }
+    // A server that says something else before `listening on` is graded,
+    // with a note on the start-up contract.
+    assert!(full(row("chatty")), "{csv}");
+    let note = json("chatty")["start_up"].to_string();
+    assert!(
+        note.contains("hello") && note.contains("Starting a server"),
+        "{note}"
+    );
+    assert!(json("lesson-02").get("start_up").is_none());
     assert!(
         run.stdout.contains("every check passed") && run.stdout.contains("error: "),
         "{run:#?}"

@@ -49,6 +49,9 @@ struct Graded {
     team: Team,
     /// The report, or why there is none.
     outcome: Result<Report, String>,
+    /// What was wrong with how the server started, if anything, though it
+    /// listened: PROTOCOL.md's start-up contract (not scored).
+    start_up: Option<String>,
 }
 
 /// Reads a teams file's text: one team per line.
@@ -101,8 +104,12 @@ pub fn grade_class(
     let mut graded = Vec::new();
     for team in teams {
         eprintln!("check: grading {} ...", team.name);
-        let outcome = run::grade_team(&team, out, settings, limits);
-        let result = Graded { team, outcome };
+        let (outcome, start_up) = run::grade_team(&team, out, settings, limits);
+        let result = Graded {
+            team,
+            outcome,
+            start_up,
+        };
         write_json(out, &result, settings)?;
         graded.push(result);
     }
@@ -119,6 +126,9 @@ fn write_json(out: &Path, graded: &Graded, settings: &Settings) -> Result<(), St
         Ok(report) => {
             let mut value = serde_json::to_value(report).unwrap_or_default();
             value["team"] = graded.team.name.clone().into();
+            if let Some(note) = &graded.start_up {
+                value["start_up"] = note.clone().into();
+            }
             value
         }
         Err(error) => serde_json::json!({
@@ -209,6 +219,9 @@ fn summary(graded: &[Graded], settings: &Settings) -> String {
             Err(error) => (format!("0/{}", most(settings)), format!("error: {error}")),
         };
         let _ = writeln!(text, "{:width$}  {score:>7}  {result}", one.team.name);
+        if let Some(note) = &one.start_up {
+            let _ = writeln!(text, "{:width$}           note: {note}", "");
+        }
     }
     text
 }
@@ -236,17 +249,63 @@ mod run {
     /// How long a server has to stop after SIGTERM before SIGKILL.
     const GRACE: Duration = Duration::from_secs(1);
 
-    /// Starts `team`'s server, grades it and stops it.
+    /// How long a server that listens has to print its first line.
+    const FIRST_LINE_WITHIN: Duration = Duration::from_secs(1);
+
+    /// Starts `team`'s server, grades it and stops it. Also says what was
+    /// wrong with its start-up, if anything.
     pub fn grade_team(
         team: &Team,
         out: &Path,
         settings: &Settings,
         limits: &Limits,
+    ) -> (Result<Report, String>, Option<String>) {
+        let log_path = out.join(format!("{}.log", team.name));
+        let mut start_up = None;
+        let graded = free_port().and_then(|port| {
+            let folder = tempfile::tempdir()
+                .map_err(|error| format!("cannot make a temporary folder: {error}"))?;
+            let mut child = start(team, port, folder.path(), &log_path, settings)?;
+            let graded = watch_and_grade(&mut child, port, settings, limits, || {
+                start_up = announced(&log_path, port);
+            });
+            Ok(graded)
+        });
+        (graded.and_then(|graded| graded), start_up)
+    }
+
+    /// The first line of the server's output, if it is not the one
+    /// PROTOCOL.md asks for: `listening on 127.0.0.1:PORT`.
+    fn announced(log: &Path, port: u16) -> Option<String> {
+        let wanted = format!("listening on 127.0.0.1:{port}");
+        let deadline = Instant::now() + FIRST_LINE_WITHIN;
+        loop {
+            let text = std::fs::read_to_string(log).unwrap_or_default();
+            if let Some((first, _)) = text.split_once('\n') {
+                return (first.trim_end() != wanted).then(|| {
+                    format!("its first line was {first:?}, not {wanted:?} (PROTOCOL.md, Starting a server)")
+                });
+            }
+            if Instant::now() >= deadline {
+                return Some(format!(
+                    "it listened, but printed no whole line within {} s; PROTOCOL.md asks for \
+                     {wanted:?} first, flushed",
+                    FIRST_LINE_WITHIN.as_secs()
+                ));
+            }
+            thread::sleep(LOOK_EVERY);
+        }
+    }
+
+    /// Waits for `child` to listen on `port`, calls `listening`, grades
+    /// the server and stops the whole group, within the time limit.
+    fn watch_and_grade(
+        child: &mut Child,
+        port: u16,
+        settings: &Settings,
+        limits: &Limits,
+        listening: impl FnOnce(),
     ) -> Result<Report, String> {
-        let port = free_port()?;
-        let folder = tempfile::tempdir()
-            .map_err(|error| format!("cannot make a temporary folder: {error}"))?;
-        let mut child = start(team, port, folder.path(), out, settings)?;
         let group = child.id() as libc::pid_t;
         // The time limit: a thread that kills the group unless told first
         // that grading is over.
@@ -258,11 +317,13 @@ mod run {
             }
         });
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        let graded = wait_for_port(&mut child, addr, limits.start_within)
-            .and_then(|()| crate::grade(&addr.to_string(), settings));
+        let graded = wait_for_port(child, addr, limits.start_within).and_then(|()| {
+            listening();
+            crate::grade(&addr.to_string(), settings)
+        });
         drop(done);
         let _ = watchdog.join();
-        stop(&mut child, group);
+        stop(child, group);
         graded
     }
 
@@ -278,11 +339,10 @@ mod run {
         team: &Team,
         port: u16,
         folder: &Path,
-        out: &Path,
+        log_path: &Path,
         settings: &Settings,
     ) -> Result<Child, String> {
-        let log_path = out.join(format!("{}.log", team.name));
-        let log = File::create(&log_path)
+        let log = File::create(log_path)
             .map_err(|error| format!("cannot write {}: {error}", log_path.display()))?;
         let log_too = log
             .try_clone()
@@ -377,8 +437,14 @@ mod run {
     use crate::report::Report;
     use crate::Settings;
 
-    pub fn grade_team(_: &Team, _: &Path, _: &Settings, _: &Limits) -> Result<Report, String> {
-        Err("--teams needs sh and process groups: run it on Linux or macOS (or in WSL)".to_owned())
+    pub fn grade_team(
+        _: &Team,
+        _: &Path,
+        _: &Settings,
+        _: &Limits,
+    ) -> (Result<Report, String>, Option<String>) {
+        let why = "--teams needs sh and process groups: run it on Linux or macOS (or in WSL)";
+        (Err(why.to_owned()), None)
     }
 }
 

@@ -113,7 +113,12 @@ fn another_teacher(ctx: &Ctx, big: chamada::ClassId) -> Result<(), Failure> {
 
 fn stalled_reader(ctx: &Ctx) -> Result<(), Failure> {
     let big = big_class(ctx)?;
-    let stalled = stall(ctx, big)?;
+    let mut stalled = stall(ctx, big)?;
+    another_teacher(ctx, big)?;
+    // Once more, after the stalled client has again found the server
+    // taking nothing for a while: on a busy machine the first time may
+    // have come before the server had its turn to get stuck.
+    stalled.send_until_stuck(&format!("STATUS {big}"), NO_PROGRESS, MOST_SENT);
     another_teacher(ctx, big)?;
     drop(stalled);
     end_big(ctx, big)
