@@ -572,3 +572,37 @@ fn teams_grades_a_class_and_stops_every_server() {
         .success();
     assert!(!alive, "the stubborn team's shell {pid} still runs");
 }
+
+/// `check --teams` with a server that hangs: its time limit stops it in
+/// the middle of grading, the checks left fail at once, and the team gets
+/// the points it had earned.
+#[cfg(unix)]
+#[test]
+fn teams_stops_a_server_that_hangs_at_its_time_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let bug = harness::binary("bug-04").display().to_string();
+    let teams = dir.path().join("teams.txt");
+    std::fs::write(&teams, format!("hangs {bug} --bind 127.0.0.1:{{port}}\n")).unwrap();
+    let out = dir.path().join("grades");
+    let began = std::time::Instant::now();
+    let args = [
+        "--teams",
+        teams.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--time-limit",
+        "3",
+        "--timeout",
+        "1",
+    ];
+    let run = run_client_with("check", &[], &args, "", &[]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    assert!(began.elapsed().as_secs() < 15, "{:?}", began.elapsed());
+    let csv = std::fs::read_to_string(out.join("grades.csv")).unwrap();
+    let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    let (score, max): (u32, u32) = (row[1].parse().unwrap(), row[2].parse().unwrap());
+    assert!(0 < score && score < max, "{csv}");
+    // bug-04 passes the order checks while it runs; they come after the
+    // concurrency checks, by which time it has been stopped.
+    assert_eq!((row[3], row[7]), ("19", "0"), "{csv}");
+}
