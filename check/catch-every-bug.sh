@@ -8,7 +8,7 @@
 #   bash check/catch-every-bug.sh [RUNS]
 #
 # Prints each bug server's catch rate. Uses the debug build (`cargo test`
-# has built it already in CI); about five minutes on two cores.
+# has built it already in CI); five to seven minutes on two busy cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-10}"
