@@ -59,20 +59,18 @@ fn answer(roll_calls: &Mutex<RollCalls>, command: Command) -> Response {
 
 /// Opens a roll call.
 fn start(roll_calls: &Mutex<RollCalls>, class: ClassId) -> Response {
-    {
-        let roll_calls = lock(roll_calls);
-        if roll_calls.open.contains_key(&class) {
-            return Response::already_open(class);
-        }
-        if roll_calls.open.len() >= roll_calls.capacity.open_classes {
-            return Response::too_many_classes(roll_calls.capacity.open_classes);
-        }
+    if lock(roll_calls).open.contains_key(&class) {
+        return Response::already_open(class);
     }
     // This pause is not the bug. It stands for work a bigger server would
     // do here (a log line, a look-up of the class's name), and makes the
     // bug show up on every run of `check` rather than once in a thousand.
     thread::sleep(Duration::from_millis(2));
     let mut roll_calls = lock(roll_calls);
+    let most = roll_calls.capacity.open_classes;
+    if roll_calls.open.len() >= most {
+        return Response::too_many_classes(most);
+    }
     let started = roll_calls.clock.now();
     let present = Vec::new();
     roll_calls.open.insert(class, RollCall { started, present });

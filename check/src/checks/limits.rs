@@ -6,8 +6,11 @@
 //! `check` does not know a server's limits (they are options), so it finds
 //! them: it keeps adding students, or opening roll calls, until the server
 //! says `full`, and gives up one past the most PROTOCOL.md allows a server
-//! started without options. That takes a few thousand requests, a fraction
-//! of a second.
+//! started without options. That takes a few thousand requests, sent on
+//! four connections side by side: a fraction of a second.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
 
 use chamada::{Capacity, ClassId, ErrorCode, Response};
 
@@ -21,8 +24,10 @@ pub const MOST_STUDENTS: usize = Capacity::DEFAULT.students_per_class;
 /// unless it was started with `--max-classes`.
 pub const MOST_CLASSES: usize = Capacity::DEFAULT.open_classes;
 
-/// Requests sent between two looks at the responses.
-const BATCH: usize = 100;
+/// Connections that look for a limit side by side against a server that
+/// serves clients at once: a server that syncs a journal can then sync for
+/// all of them at once, and each round trip costs a quarter as much.
+const HELPERS: usize = 4;
 
 pub fn checks() -> Vec<Check> {
     let check = |name, points, run| Check {
@@ -46,79 +51,105 @@ pub fn checks() -> Vec<Check> {
     ]
 }
 
-/// Sends each of `requests` and reads its response, checked with `ok`,
-/// one at a time: sending them all in one write would be quicker, but
-/// then a server that cannot read several requests from one write would
-/// lose these points too (that is a framing check's business). The log
-/// shows `shown` once.
-fn each(
-    conn: &mut Conn<'_>,
-    requests: &[String],
-    shown: &str,
-    expected: &str,
-    ok: impl Fn(&Response) -> bool,
-) -> Result<Vec<Response>, Failure> {
-    conn.note(shown);
-    let mut responses = Vec::with_capacity(requests.len());
-    for request in requests {
-        conn.send_quietly(request)?;
-        responses.push(conn.expect(expected, &ok)?);
-    }
-    Ok(responses)
-}
-
 fn is_full(response: &Response) -> bool {
     error(ErrorCode::Full)(response)
 }
 
-fn class_full(ctx: &Ctx) -> Result<(), Failure> {
-    let k = ctx.class();
-    let mut conn = ctx.probe.teacher("")?;
-    conn.start(k)?;
-    let student = |n: usize| format!("f{n}");
-    let mut listed = 0;
-    while listed <= MOST_STUDENTS {
-        let numbers = listed..(listed + BATCH).min(MOST_STUDENTS + 1);
-        let requests: Vec<String> = numbers
-            .clone()
-            .map(|n| format!("PRESENT {} {k}", student(n)))
+/// Runs `work` side by side on [`HELPERS`] connections (one, for a server
+/// that serves one client at a time), each on a thread of its own, and
+/// collects what each returns, in order.
+///
+/// Each connection sends one request at a time and reads its response
+/// before the next: sending many in one write would be quicker, but then a
+/// server that cannot read several requests from one write would lose these
+/// points too (a framing check's business). And each connection is opened
+/// right before its first request and closed right after its last: a
+/// server that holds its lock while it waits for a request then only
+/// serves the connections one after the other (a concurrency check's
+/// business), but it still serves them all.
+fn side_by_side<T: Send>(
+    ctx: &Ctx,
+    work: impl Fn(usize, usize, &mut Conn<'_>) -> Result<T, Failure> + Sync,
+) -> Vec<Result<T, Failure>> {
+    let count = if ctx.one_at_a_time { 1 } else { HELPERS };
+    let work = &work;
+    thread::scope(|scope| {
+        let threads: Vec<_> = (0..count)
+            .map(|n| {
+                scope.spawn(move || {
+                    let mut conn = ctx.probe.teacher(&format!("helper {}", n + 1))?;
+                    work(n, count, &mut conn)
+                })
+            })
             .collect();
-        let shown = format!(
-            "PRESENT f<n> {k} for n = {} to {} (new students, one at a time)",
-            numbers.start,
-            numbers.end - 1
-        );
-        let expected = format!("PRESENCE {k} <time>, or ERROR full once the class is full");
-        let ok = |r: &Response| is_full(r) || crate::probe::presence(k)(r);
-        let responses = each(&mut conn, &requests, &shown, &expected, ok)?;
-        let recorded = responses.iter().take_while(|r| !is_full(r)).count();
-        if responses[recorded..].iter().any(|r| !is_full(r)) {
-            let expected = "once a new student got ERROR full, so does every new student after";
-            return Err(ctx.probe.fail(expected, conn.last_line()));
-        }
-        listed += recorded;
-        if recorded < responses.len() {
-            return full_class_still_answers_its_own(conn, k, listed);
-        }
-    }
-    let _ = conn.send(&format!("END {k}"));
-    Err(ctx.probe.fail(
-        format!(
-            "ERROR full for a new student once the class lists as many as the server \
-             records (PROTOCOL.md: at most {MOST_STUDENTS}, unless the server was started \
-             with --max-students)"
-        ),
-        format!("{listed} students in one class were all told PRESENCE {k} <time>"),
-    ))
+        threads
+            .into_iter()
+            .map(|thread| {
+                thread.join().unwrap_or_else(|_| {
+                    Err(ctx
+                        .probe
+                        .fail("", "a thread of check panicked (a bug in check)"))
+                })
+            })
+            .collect()
+    })
 }
 
-/// In a class full with `listed` students: one of them answering again is
-/// told `PRESENCE`, and the list holds exactly `listed`.
+fn class_full(ctx: &Ctx) -> Result<(), Failure> {
+    let k = ctx.class();
+    ctx.probe.teacher("teacher")?.start(k)?;
+    let expected = format!("PRESENCE {k} <time>, or ERROR full once the class is full");
+    // Each connection adds every `step`-th student, until it is told `full`.
+    let found = side_by_side(ctx, |n, step, conn| -> Result<(usize, bool), Failure> {
+        conn.note(&format!(
+            "PRESENT f<n> {k} for n = {n}, {}, {}, ... (new students, one at a time, until \
+             ERROR full)",
+            n + step,
+            n + 2 * step
+        ));
+        let mut added = 0;
+        for number in (n..=MOST_STUDENTS).step_by(step) {
+            conn.send_quietly(&format!("PRESENT f{number} {k}"))?;
+            let ok = |r: &Response| is_full(r) || crate::probe::presence(k)(r);
+            if is_full(&conn.expect(&expected, ok)?) {
+                return Ok((added, true));
+            }
+            added += 1;
+        }
+        Ok((added, false))
+    });
+    let mut listed = 0;
+    let mut full = false;
+    for one in found {
+        let (added, said_full) = one?;
+        listed += added;
+        full |= said_full;
+    }
+    let mut conn = ctx.probe.teacher("teacher")?;
+    if !full {
+        let _ = conn.send(&format!("END {k}"));
+        return Err(ctx.probe.fail(
+            format!(
+                "ERROR full for a new student once the class lists as many as the server \
+                 records (PROTOCOL.md: at most {MOST_STUDENTS}, unless the server was started \
+                 with --max-students)"
+            ),
+            format!("{listed} students in one class were all told PRESENCE {k} <time>"),
+        ));
+    }
+    full_class_still_answers_its_own(conn, k, listed)
+}
+
+/// In a class full with `listed` students: a new student is still
+/// refused, one already listed is told `PRESENCE`, and the list holds
+/// exactly `listed`.
 fn full_class_still_answers_its_own(
     mut conn: Conn<'_>,
     k: ClassId,
     listed: usize,
 ) -> Result<(), Failure> {
+    let expected = "ERROR full ... (a new student, and the class is still full)";
+    conn.ask(&format!("PRESENT late {k}"), expected, is_full)?;
     if listed > 0 {
         let expected =
             format!("PRESENCE {k} <time> (f0 is listed already, so a full class keeps them)");
@@ -128,8 +159,7 @@ fn full_class_still_answers_its_own(
             crate::probe::presence(k),
         )?;
     }
-    let expected =
-        format!("ENDED {k} <time> {listed} f0 f1 ... (the students before the first ERROR full)");
+    let expected = format!("ENDED {k} <time> {listed} f0 f1 ... (every student told PRESENCE {k})");
     conn.ask(
         &format!("END {k}"),
         &expected,
@@ -139,81 +169,112 @@ fn full_class_still_answers_its_own(
 }
 
 fn server_full(ctx: &Ctx) -> Result<(), Failure> {
-    let mut conn = ctx.probe.teacher("")?;
-    let mut opened: Vec<ClassId> = Vec::new();
-    let found = find_most_classes(ctx, &mut conn, &mut opened);
+    let tried = AtomicUsize::new(0);
+    // Each connection opens roll calls until it is told `full`, or until
+    // MOST_CLASSES + 1 have been tried in all.
+    let found = side_by_side(ctx, |_, _, conn| {
+        conn.note("START <class> for new classes, one at a time, until ERROR full");
+        let mut opened = Vec::new();
+        let outcome = open_until_full(ctx, conn, &tried, &mut opened);
+        Ok((opened, outcome))
+    });
+    let mut opened: Vec<Vec<ClassId>> = Vec::new();
+    let mut outcome = Ok(false);
+    for one in found {
+        let (classes, result) = match one {
+            Ok(found) => found,
+            Err(failure) => (Vec::new(), Err(failure)),
+        };
+        opened.push(classes);
+        outcome = match (outcome, result) {
+            (Err(failure), _) | (_, Err(failure)) => Err(failure),
+            (Ok(a), Ok(b)) => Ok(a || b),
+        };
+    }
+    let checked = match outcome {
+        Ok(true) => ctx
+            .probe
+            .teacher("teacher")
+            .and_then(|mut conn| room_after_an_end(ctx, &mut conn, &mut opened)),
+        Ok(false) => Err(ctx.probe.fail(
+            format!(
+                "ERROR full for a START once the server has as many roll calls open as it may \
+                 (PROTOCOL.md: at most {MOST_CLASSES}, unless the server was started with \
+                 --max-classes)"
+            ),
+            format!(
+                "{} roll calls open at once, all STARTED",
+                opened.concat().len()
+            ),
+        )),
+        Err(failure) => Err(failure),
+    };
     // Whatever happened, close what was opened: the other checks need room.
-    let ended = end_all(&mut conn, &opened);
-    found?;
-    ended
+    let ended = side_by_side(ctx, |n, _, conn| match opened.get(n) {
+        Some(classes) => end_all(conn, classes),
+        None => Ok(()),
+    });
+    checked?;
+    ended.into_iter().collect()
 }
 
-/// Opens roll calls until the server says `full`, then ends one and
-/// checks that a `START` works again. Every class opened goes in `opened`.
-fn find_most_classes(
+/// Opens roll calls on `conn` until the server says `full` (true), or
+/// [`MOST_CLASSES`] + 1 have been tried on every connection together
+/// (false). Every class opened goes in `opened`.
+fn open_until_full(
     ctx: &Ctx,
     conn: &mut Conn<'_>,
+    tried: &AtomicUsize,
     opened: &mut Vec<ClassId>,
-) -> Result<(), Failure> {
+) -> Result<bool, Failure> {
     let expected = "STARTED <class> <time>, or ERROR full once the server is full";
-    while opened.len() <= MOST_CLASSES {
-        let classes: Vec<ClassId> = (0..BATCH).map(|_| ctx.class()).collect();
-        let requests: Vec<String> = classes.iter().map(|k| format!("START {k}")).collect();
-        let shown = format!(
-            "START <class> for {} new classes, {} to {}",
-            classes.len(),
-            classes[0],
-            classes[classes.len() - 1]
-        );
+    while tried.fetch_add(1, Ordering::SeqCst) <= MOST_CLASSES {
+        let k = ctx.class();
+        conn.send_quietly(&format!("START {k}"))?;
         let ok = |r: &Response| is_full(r) || matches!(r, Response::Started { .. });
-        let responses = each(conn, &requests, &shown, expected, ok)?;
-        for (class, response) in classes.iter().zip(&responses) {
-            if !is_full(response) {
-                opened.push(*class);
-            }
+        if is_full(&conn.expect(expected, ok)?) {
+            return Ok(true);
         }
-        if responses.iter().any(is_full) {
-            return room_after_an_end(ctx, conn, opened);
-        }
+        opened.push(k);
     }
-    Err(ctx.probe.fail(
-        format!(
-            "ERROR full for a START once the server has as many roll calls open as it may \
-             (PROTOCOL.md: at most {MOST_CLASSES}, unless the server was started with \
-             --max-classes)"
-        ),
-        format!("{} roll calls open at once, all STARTED", opened.len()),
-    ))
+    Ok(false)
 }
 
-/// On a full server, an `END` makes room for one `START`.
+/// On a full server, an `END` makes room for one `START`. `opened` holds
+/// the classes each connection opened; the new one joins the first's.
 fn room_after_an_end(
     ctx: &Ctx,
     conn: &mut Conn<'_>,
-    opened: &mut Vec<ClassId>,
+    opened: &mut [Vec<ClassId>],
 ) -> Result<(), Failure> {
-    let Some(first) = opened.first().copied() else {
+    let Some(list) = opened.iter_mut().find(|list| !list.is_empty()) else {
         let expected = "STARTED for at least the first START (no class of check's was open)";
         return Err(ctx.probe.fail(expected, conn.last_line()));
     };
+    let first = list.remove(0);
     let expected = format!("ENDED {first} <time> 0");
     conn.ask(&format!("END {first}"), &expected, |r| {
         matches!(r, Response::Ended { .. })
     })?;
-    opened.remove(0);
     let k = ctx.class();
     let expected = format!("STARTED {k} <time> (an END made room for one)");
     conn.ask(&format!("START {k}"), &expected, crate::probe::started(k))?;
-    opened.push(k);
+    opened[0].push(k);
     Ok(())
 }
 
-/// Ends every class in `classes`.
+/// Ends every class in `classes`, one at a time.
 fn end_all(conn: &mut Conn<'_>, classes: &[ClassId]) -> Result<(), Failure> {
-    for some in classes.chunks(BATCH) {
-        let requests: Vec<String> = some.iter().map(|k| format!("END {k}")).collect();
-        let shown = format!("END <class> for the {} classes opened", some.len());
-        each(conn, &requests, &shown, "ENDED <class> <time> 0", |r| {
+    if classes.is_empty() {
+        return Ok(());
+    }
+    conn.note(&format!(
+        "END <class> for the {} classes it opened",
+        classes.len()
+    ));
+    for k in classes {
+        conn.send_quietly(&format!("END {k}"))?;
+        conn.expect("ENDED <class> <time> 0", |r| {
             matches!(r, Response::Ended { .. })
         })?;
     }
