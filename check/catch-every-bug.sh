@@ -35,11 +35,14 @@ trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 
 # Starts bug server $1 on a port the system picks; sets $server and $addr.
 start() {
+    # A new file each time: the shell creates it in the background job, so
+    # an old one could still be read here, with a dead server's address.
+    rm -f "$work/server.out"
     "$bin/$1" --bind 127.0.0.1:0 > "$work/server.out" 2>&1 &
     server=$!
     addr=""
     for _ in $(seq 100); do
-        addr="$(sed -n 's/^listening on //p' "$work/server.out" | head -n 1)"
+        addr="$(sed -n 's/^listening on //p' "$work/server.out" 2>/dev/null | head -n 1)"
         [ -n "$addr" ] && return 0
         sleep 0.1
     done
