@@ -19,7 +19,7 @@ use std::thread;
 
 use chamada::connection::{lingering_close, respond};
 use chamada::{server, Command, LineReader, Response};
-use chamada::{RollCalls, ServerArgs, StartupError};
+use chamada::{Capacity, RollCalls, ServerArgs, StartupError};
 use clap::Parser;
 
 /// A roll-call server with one bug to find: run `check` against it.
@@ -40,6 +40,15 @@ pub fn listen() -> Result<TcpListener, StartupError> {
         .map_err(|error| StartupError::cannot_listen(args.server.bind, error))?;
     server::announce(&listener);
     Ok(listener)
+}
+
+/// How much the roll calls may hold: `--max-students`, `--max-classes`.
+pub fn capacity() -> Capacity {
+    let args = Args::parse().server;
+    Capacity {
+        students_per_class: args.max_students as usize,
+        open_classes: args.max_classes as usize,
+    }
 }
 
 /// No roll calls open yet, shared by every connection's thread.
@@ -70,6 +79,9 @@ pub fn run_answering(
 pub fn thread_per_client(listener: TcpListener, serve: impl Fn(TcpStream) + Send + Sync + 'static) {
     let serve = Arc::new(serve);
     for stream in listener.incoming().flatten() {
+        // Each response leaves in one write: Nagle's algorithm would only
+        // delay it (see lesson 01). Not one of the bugs.
+        let _ = stream.set_nodelay(true);
         let serve = Arc::clone(&serve);
         thread::spawn(move || serve(stream));
     }

@@ -1,22 +1,30 @@
 //! # check: grade a roll-call server against PROTOCOL.md
 //!
 //! `check HOST:PORT` connects to a running server, written in any language,
-//! and runs checks in five categories: requests and responses, bad input
-//! and limits, framing, concurrency, order. Each check is worth some points;
-//! each failure says what was sent, what was expected, what came back, and
-//! which chapter of the book explains it. The exit status is 0 only when
-//! every check passes.
+//! and runs checks in six categories: requests and responses, bad input
+//! and limits, framing, concurrency, order, times. Each check is worth some
+//! points; each failure says what was sent, what was expected, what came
+//! back, and which chapter of the book explains it. The exit status is 0
+//! only when every check passes.
+//!
+//! `--repeat N` runs every check N times: a race may show in one run only,
+//! and one is enough to lose the points. `--teams FILE --out DIR` grades a
+//! whole class: it starts each team's server itself (see [`teams`]).
 //!
 //! It is safe to point at a server in use: it connects only to the address
 //! given, keeps at most [`probe::MAX_OPEN`] connections open, gives every
 //! read a deadline, uses class numbers picked at random above 3,000,000,000
-//! and ends every roll call it opened.
+//! and ends every roll call it opened. (To find a server's limits it opens
+//! roll calls until the server says `full`, then ends them: for a moment a
+//! real teacher's `START` may be refused.)
 
 mod checks;
 mod probe;
 mod report;
+mod teams;
 
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -28,7 +36,7 @@ use probe::Probe;
 use report::{Outcome, Report};
 
 /// Grades a roll-call server (any language) against PROTOCOL.md: checks in
-/// five categories, with points, and for each failure what was sent, what
+/// six categories, with points, and for each failure what was sent, what
 /// was expected, what came back, and which chapter of the book explains it.
 /// Exit status: 0 when every check passes, 1 when some fail, 2 when the
 /// server cannot be reached or the command line is wrong.
@@ -36,8 +44,12 @@ use report::{Outcome, Report};
 #[command(version)]
 struct Args {
     /// The server to check, e.g. 127.0.0.1:5050.
-    #[arg(value_name = "HOST:PORT")]
-    server: String,
+    #[arg(
+        value_name = "HOST:PORT",
+        required_unless_present = "teams",
+        conflicts_with = "teams"
+    )]
+    server: Option<String>,
     /// The server serves one client at a time, like lesson 01: the
     /// concurrency checks then expect a second client to wait for the first.
     #[arg(long)]
@@ -47,18 +59,76 @@ struct Args {
     json: bool,
     /// The server has a teacher key: read it from the environment variable
     /// CHAMADA_TEACHER_KEY (never from the command line, where anyone on
-    /// the machine could see it). It is never printed.
+    /// the machine could see it). It is never printed. With --teams, every
+    /// team's server is started with that key in its CHAMADA_TEACHER_KEY.
     #[arg(long)]
     teacher_key: bool,
     /// How long to wait for any response before calling the server hung.
     #[arg(long, value_name = "SECONDS", default_value_t = 2,
           value_parser = clap::value_parser!(u64).range(1..=30))]
     timeout: u64,
+    /// Run every check N times; a check passes only if it passes every
+    /// time, and the report says in how many runs each failure showed.
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    repeat: u32,
+    /// Grade a class: FILE has one team per line, `NAME COMMAND...`. check
+    /// runs each COMMAND (with `{port}` replaced by a free port on
+    /// 127.0.0.1) through `sh -c` in a fresh temporary folder, grades the
+    /// server it starts there, and stops it. Unix only.
+    #[arg(long, value_name = "FILE", requires = "out")]
+    teams: Option<PathBuf>,
+    /// With --teams: the folder for grades.csv, TEAM.json and TEAM.log
+    /// (each team's server output).
+    #[arg(long, value_name = "DIR", requires = "teams")]
+    out: Option<PathBuf>,
+    /// With --teams: how long a team's server has to start listening.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    start_within: u64,
+    /// With --teams: the most a team's server may run, grading included;
+    /// then its whole process group is killed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300,
+          value_parser = clap::value_parser!(u64).range(1..=86400))]
+    time_limit: u64,
+}
+
+/// How to grade: what every run needs besides the server's address.
+pub struct Settings {
+    /// The teacher key, if the servers have one.
+    pub key: Option<TeacherKey>,
+    /// How long a read waits.
+    pub timeout: Duration,
+    /// The servers serve one client at a time.
+    pub one_at_a_time: bool,
+    /// How many times to run every check.
+    pub repeat: u32,
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    match grade(&args) {
+    let settings = match settings(&args) {
+        Ok(settings) => settings,
+        Err(message) => {
+            eprintln!("check: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    if let (Some(file), Some(out)) = (&args.teams, &args.out) {
+        let limits = teams::Limits {
+            start_within: Duration::from_secs(args.start_within),
+            time_limit: Duration::from_secs(args.time_limit),
+        };
+        return match teams::grade_class(file, out, &settings, &limits) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("check: {message}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    let server = args.server.clone().unwrap_or_default();
+    match grade(&server, &settings) {
         Ok(report) => {
             if args.json {
                 println!(
@@ -76,7 +146,7 @@ fn main() -> ExitCode {
         }
         Err(message) => {
             if args.json {
-                let error = serde_json::json!({ "server": args.server, "error": message });
+                let error = serde_json::json!({ "server": server, "error": message });
                 println!("{error}");
             }
             eprintln!("check: {message}");
@@ -85,8 +155,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// Runs every check, or says why it could not start.
-fn grade(args: &Args) -> Result<Report, String> {
+/// The settings the command line asks for, or why they cannot be had.
+fn settings(args: &Args) -> Result<Settings, String> {
     let key = if args.teacher_key {
         let text = std::env::var("CHAMADA_TEACHER_KEY").map_err(|_| {
             "--teacher-key reads the key from the environment variable CHAMADA_TEACHER_KEY, \
@@ -101,32 +171,69 @@ fn grade(args: &Args) -> Result<Report, String> {
     } else {
         None
     };
-    let timeout = Duration::from_secs(args.timeout);
-    let addr = reachable(&args.server, timeout)?;
-    let ctx = Ctx::new(Probe::new(addr, timeout, key.clone()), args.one_at_a_time);
+    Ok(Settings {
+        key,
+        timeout: Duration::from_secs(args.timeout),
+        one_at_a_time: args.one_at_a_time,
+        repeat: args.repeat,
+    })
+}
+
+/// Runs every check `settings.repeat` times against `server`, or says why
+/// it could not start.
+pub fn grade(server: &str, settings: &Settings) -> Result<Report, String> {
+    let mut runs = Vec::new();
+    for _ in 0..settings.repeat {
+        runs.push(grade_once(server, settings)?);
+    }
+    Ok(Report::combine(runs))
+}
+
+/// Runs every check once.
+fn grade_once(server: &str, settings: &Settings) -> Result<Report, String> {
+    let addr = reachable(server, settings.timeout)?;
+    let probe = Probe::new(addr, settings.timeout, settings.key.clone());
+    let ctx = Ctx::new(probe, settings.one_at_a_time);
     let first_class = ctx.peek_class();
 
     let began = Instant::now();
-    let checks = checks::all(args.one_at_a_time, key.is_some());
+    let checks = checks::all(settings.one_at_a_time, settings.key.is_some());
     let outcomes: Vec<Outcome<'_>> = checks
         .iter()
         .map(|check| {
             ctx.probe.clear_log();
+            let began = Instant::now();
+            let result = (check.run)(&ctx);
             Outcome {
                 check,
-                result: (check.run)(&ctx),
+                result,
+                seconds: began.elapsed().as_secs_f64(),
             }
         })
         .collect();
     end_left_open(&ctx.probe);
     let last_class = ctx.peek_class() - 1;
     Ok(Report::new(
-        args.server.clone(),
-        args.one_at_a_time,
+        server.to_owned(),
+        settings.one_at_a_time,
         began.elapsed().as_secs_f64(),
         [first_class, last_class],
         &outcomes,
     ))
+}
+
+/// The points a run can score, per category, with these settings: what a
+/// team whose server never started scores 0 out of.
+pub fn most_points(settings: &Settings) -> Vec<(checks::Category, u32)> {
+    let checks = checks::all(settings.one_at_a_time, settings.key.is_some());
+    checks::Category::ALL
+        .into_iter()
+        .map(|category| {
+            let points = checks.iter().filter(|c| c.category == category);
+            (category, points.map(|c| c.points).sum())
+        })
+        .filter(|(_, points)| *points > 0)
+        .collect()
 }
 
 /// The address `server` names, if a server answers there.

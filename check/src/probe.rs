@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use chamada::connection::is_timeout;
 use chamada::{ClassId, ErrorCode, Response, TeacherKey};
+use socket2::{Domain, Socket, Type};
 
 /// The most connections `check` keeps open at once. The checks need about a
 /// dozen; this is a guard against a mistake in `check` itself.
@@ -25,6 +26,9 @@ pub const MAX_OPEN: usize = 64;
 /// (an `ENDED` of 500 students is about 5 kB); a server that sends more
 /// without a newline is broken, and must not fill our memory.
 const MAX_RESPONSE: u64 = 1 << 20;
+
+/// How a report says that no answer came: "nothing within 2.0 s".
+pub const HANGING: &str = "nothing within";
 
 /// How many lines of the log a failure shows.
 const SHOWN: usize = 12;
@@ -122,6 +126,17 @@ impl Probe {
 
     /// Opens a connection named `who` (empty for a check's only one).
     pub fn connect(&self, who: &str) -> Result<Conn<'_>, Failure> {
+        self.connect_with(who, None)
+    }
+
+    /// Opens a connection that offers the server a small receive window
+    /// (about `bytes`, set before connecting): a client that takes long
+    /// responses slowly, so a server that writes to it soon has to wait.
+    pub fn connect_small_window(&self, who: &str, bytes: usize) -> Result<Conn<'_>, Failure> {
+        self.connect_with(who, Some(bytes))
+    }
+
+    fn connect_with(&self, who: &str, window: Option<usize>) -> Result<Conn<'_>, Failure> {
         if self.open.fetch_add(1, Ordering::SeqCst) >= MAX_OPEN {
             self.open.fetch_sub(1, Ordering::SeqCst);
             return Err(self.fail(
@@ -129,7 +144,7 @@ impl Probe {
                 "check tried to open more (a bug in check)",
             ));
         }
-        let opened = TcpStream::connect_timeout(&self.addr, self.timeout).and_then(|stream| {
+        let opened = open_stream(self.addr, self.timeout, window).and_then(|stream| {
             stream.set_nodelay(true)?;
             stream.set_write_timeout(Some(self.timeout))?;
             Ok(stream)
@@ -157,6 +172,8 @@ impl Probe {
             stream,
             reader,
             pending: Vec::new(),
+            last_line: String::new(),
+            last_time: None,
         })
     }
 
@@ -188,6 +205,22 @@ impl Probe {
     }
 }
 
+/// A TCP connection to `addr`, with a receive buffer of about `window`
+/// bytes if given.
+fn open_stream(
+    addr: SocketAddr,
+    timeout: Duration,
+    window: Option<usize>,
+) -> io::Result<TcpStream> {
+    let Some(bytes) = window else {
+        return TcpStream::connect_timeout(&addr, timeout);
+    };
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+    socket.set_recv_buffer_size(bytes)?;
+    socket.connect_timeout(&addr.into(), timeout)?;
+    Ok(socket.into())
+}
+
 /// Locks a mutex; a panic elsewhere leaves plain data that is still usable.
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
@@ -205,6 +238,10 @@ pub struct Conn<'p> {
     reader: BufReader<TcpStream>,
     /// The start of a line that has not ended yet.
     pending: Vec<u8>,
+    /// The last response line read, as it came.
+    last_line: String,
+    /// The time the last response carried, as it was written.
+    last_time: Option<String>,
 }
 
 impl Drop for Conn<'_> {
@@ -245,6 +282,65 @@ impl Conn<'_> {
             })?;
         }
         Ok(())
+    }
+
+    /// Sends `request` again and again without reading a response, until
+    /// the server stops taking them: no byte left for `patience`, or the
+    /// server closed the connection, or `most` bytes went. Returns the bytes
+    /// sent.
+    pub fn send_until_stuck(&mut self, request: &str, patience: Duration, most: usize) -> usize {
+        let chunk = format!("{request}\n").repeat(4096 / (request.len() + 1));
+        self.probe.write_log(
+            &self.who,
+            &format!(
+                "{request}, again and again, reading nothing, until the server stops taking them"
+            ),
+        );
+        let _ = self.stream.set_write_timeout(Some(patience));
+        let mut sent = 0;
+        'sending: while sent < most {
+            let mut left = chunk.as_bytes();
+            while !left.is_empty() {
+                match self.stream.write(left) {
+                    Ok(0) | Err(_) => break 'sending,
+                    Ok(n) => {
+                        sent += n;
+                        left = &left[n..];
+                    }
+                }
+            }
+        }
+        let _ = self.stream.set_write_timeout(Some(self.probe.timeout));
+        sent
+    }
+
+    /// Closes this side of the connection: the server reads the end of
+    /// the stream, and can still answer.
+    pub fn finish_sending(&mut self) -> Result<(), Failure> {
+        self.stream
+            .shutdown(std::net::Shutdown::Write)
+            .map_err(|error| {
+                self.probe
+                    .fail("the connection closes its sending side", error.to_string())
+            })
+    }
+
+    /// Writes `what` in the log, as this connection's.
+    pub fn note(&self, what: &str) {
+        self.probe.write_log(&self.who, what);
+    }
+
+    /// Sends one request line (the `\n` is added) without logging it: for
+    /// a long run of requests that [`Conn::note`] sums up.
+    pub fn send_quietly(&mut self, request: &str) -> Result<(), Failure> {
+        self.stream
+            .write_all(format!("{request}\n").as_bytes())
+            .map_err(|error| {
+                self.probe.fail(
+                    "the server takes the request",
+                    format!("sending failed: {error}"),
+                )
+            })
     }
 
     /// Sends one request line (the `\n` is added).
@@ -309,16 +405,28 @@ impl Conn<'_> {
             Heard::Line(line) => line,
             other => return Err(self.probe.fail(expected, self.describe(other))),
         };
-        let response = Response::parse(&line).map_err(|why| {
+        let (response, time) = read_response(&line).map_err(|why| {
             self.probe
                 .fail(expected, format!("{line}\n(not a response: {why})"))
         })?;
         self.probe.track(&response);
+        self.last_time = time;
+        self.last_line = line.clone();
         if ok(&response) {
             Ok(response)
         } else {
             Err(self.probe.fail(expected, line))
         }
+    }
+
+    /// The time in the last response read, exactly as the server wrote it.
+    pub fn last_time(&self) -> Option<&str> {
+        self.last_time.as_deref()
+    }
+
+    /// The last response line read, exactly as the server wrote it.
+    pub fn last_line(&self) -> &str {
+        &self.last_line
     }
 
     /// Sends a request and checks its response.
@@ -346,7 +454,7 @@ impl Conn<'_> {
             Heard::Line(line) => line,
             Heard::Closed => "the server closed the connection".to_owned(),
             Heard::Silent => format!(
-                "nothing within {:.1} s: the server is hanging (still waiting for something?)",
+                "{HANGING} {:.1} s: the server is hanging (still waiting for something?)",
                 self.probe.timeout.as_secs_f64()
             ),
             Heard::Broken(why) => why,
@@ -392,6 +500,38 @@ impl Conn<'_> {
     pub fn refuse(&mut self, request: &str, code: ErrorCode) -> Result<Response, Failure> {
         self.ask(request, &format!("ERROR {code} ..."), error(code))
     }
+}
+
+/// What stands in for a response's time while the rest of the line is
+/// read: any valid time will do, it is never looked at.
+const ANY_TIME: &str = "2000-01-01T00:00:00+00:00";
+
+/// Reads a response line by every rule of the protocol but the time's.
+///
+/// One mistake should cost points in one place: a server that writes its
+/// times wrongly (without a UTC offset, say) fails the checks in the
+/// "times" category, which look at the time itself, and no other. So here
+/// the time (the third word of `STARTED`, `ENDED`, `STATUS` and `PRESENCE`)
+/// may be any word; it comes back as written, beside the response.
+pub fn read_response(line: &str) -> Result<(Response, Option<String>), String> {
+    let mut words: Vec<&str> = line.split(' ').collect();
+    let has_time = matches!(words[0], "STARTED" | "ENDED" | "STATUS" | "PRESENCE");
+    if !has_time || words.len() < 3 || words[2].is_empty() {
+        return Response::parse(line).map(|response| (response, None));
+    }
+    let time = words[2].to_owned();
+    words[2] = ANY_TIME;
+    match Response::parse(&words.join(" ")) {
+        Ok(response) => Ok((response, Some(time))),
+        Err(why) => Err(why.replace(ANY_TIME, &time)),
+    }
+}
+
+/// A response as a report shows it: its time as `<time>` unless
+/// `check` knows it (it never keeps it in the `Response`, see
+/// [`read_response`]).
+pub fn show(response: &Response) -> String {
+    response.to_string().replace(ANY_TIME, "<time>")
 }
 
 /// `<count> <students...>` as a list is written.

@@ -14,6 +14,8 @@ pub struct Outcome<'c> {
     pub check: &'c Check,
     /// `Err` says what went wrong.
     pub result: Result<(), Failure>,
+    /// How long it took, in seconds.
+    pub seconds: f64,
 }
 
 /// The whole run, as `--json` prints it.
@@ -31,8 +33,11 @@ pub struct Report {
     pub passed: bool,
     /// Seconds the run took.
     pub seconds: f64,
-    /// The class numbers used.
+    /// The class numbers used (by the first run, with `--repeat`).
     pub classes: [u32; 2],
+    /// How many times every check ran (`--repeat`); a check passed only
+    /// if it passed every time.
+    pub runs: u32,
     /// Per category.
     pub categories: Vec<CategoryScore>,
     /// Per check.
@@ -65,6 +70,8 @@ pub struct CheckReport {
     pub passed: bool,
     /// Where the book explains it.
     pub chapter: Chapter,
+    /// How long it took, in seconds.
+    pub seconds: f64,
     /// What was sent (failures only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sent: Option<String>,
@@ -74,6 +81,10 @@ pub struct CheckReport {
     /// What came back (failures only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub got: Option<String>,
+    /// In how many runs it failed (with `--repeat`, failures only); the
+    /// failure shown is the first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_runs: Option<u32>,
 }
 
 impl Report {
@@ -86,6 +97,55 @@ impl Report {
         outcomes: &[Outcome<'_>],
     ) -> Report {
         let checks: Vec<CheckReport> = outcomes.iter().map(CheckReport::new).collect();
+        Report::of_checks(server, one_at_a_time, seconds, classes, 1, checks)
+    }
+
+    /// One report for several runs of the same checks against the same
+    /// server: a check passes only if it passed in every run (a race that
+    /// shows once is a race), and a failed one shows its first failure and
+    /// in how many runs it failed.
+    pub fn combine(runs: Vec<Report>) -> Report {
+        let count = runs.len() as u32;
+        let seconds = runs.iter().map(|r| r.seconds).sum();
+        let mut runs = runs.into_iter();
+        let first = runs.next().expect("at least one run");
+        let mut checks = first.checks;
+        for run in runs {
+            for (mine, theirs) in checks.iter_mut().zip(run.checks) {
+                mine.seconds += theirs.seconds;
+                if theirs.passed {
+                    continue;
+                }
+                if mine.passed {
+                    *mine = theirs;
+                } else {
+                    mine.failed_runs = Some(mine.failed_runs.unwrap_or(1) + 1);
+                }
+            }
+        }
+        if count > 1 {
+            for check in checks.iter_mut().filter(|c| !c.passed) {
+                check.failed_runs.get_or_insert(1);
+            }
+        }
+        Report::of_checks(
+            first.server,
+            first.one_at_a_time,
+            seconds,
+            first.classes,
+            count,
+            checks,
+        )
+    }
+
+    fn of_checks(
+        server: String,
+        one_at_a_time: bool,
+        seconds: f64,
+        classes: [u32; 2],
+        runs: u32,
+        checks: Vec<CheckReport>,
+    ) -> Report {
         let categories: Vec<CategoryScore> = Category::ALL
             .into_iter()
             .map(|category| {
@@ -108,9 +168,23 @@ impl Report {
             passed: score == max,
             seconds,
             classes,
+            runs,
             categories,
             checks,
         }
+    }
+
+    /// The names of the failed checks, each with in how many runs it
+    /// failed when there were several.
+    pub fn failed(&self) -> Vec<String> {
+        self.checks
+            .iter()
+            .filter(|c| !c.passed)
+            .map(|c| match (self.runs, c.failed_runs) {
+                (1, _) | (_, None) => c.name.to_owned(),
+                (runs, Some(failed)) => format!("{} (failed in {failed} of {runs} runs)", c.name),
+            })
+            .collect()
     }
 
     /// The report for a person.
@@ -135,7 +209,7 @@ impl Report {
                 .iter()
                 .filter(|c| c.category == category.category)
             {
-                check.write_text(&mut out);
+                check.write_text(&mut out, self.runs);
             }
         }
         let by_category: Vec<String> = self
@@ -148,9 +222,14 @@ impl Report {
         } else {
             "some checks failed"
         };
+        let runs = if self.runs > 1 {
+            format!(" (every check run {} times)", self.runs)
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "\nscore: {}/{} ({}); {verdict} in {:.1} s",
+            "\nscore: {}/{} ({}); {verdict}{runs} in {:.1} s",
             self.score,
             self.max,
             by_category.join(", "),
@@ -171,13 +250,15 @@ impl CheckReport {
             points: check.points,
             passed: failure.is_none(),
             chapter: check.chapter,
+            seconds: (outcome.seconds * 1000.0).round() / 1000.0,
             sent: failure.map(|f| f.sent.clone()),
             expected: failure.map(|f| f.expected.clone()),
             got: failure.map(|f| f.got.clone()),
+            failed_runs: None,
         }
     }
 
-    fn write_text(&self, out: &mut String) {
+    fn write_text(&self, out: &mut String, runs: u32) {
         let mark = if self.passed { "ok  " } else { "FAIL" };
         let _ = writeln!(
             out,
@@ -186,6 +267,12 @@ impl CheckReport {
         );
         if self.passed {
             return;
+        }
+        if let Some(failed) = self.failed_runs {
+            let _ = writeln!(
+                out,
+                "       failed in {failed} of {runs} runs; the first time:"
+            );
         }
         for (label, text) in [
             ("sent", &self.sent),

@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use chamada::{ClassId, Clock, Command, Response, StartupError, StudentId, Timestamp};
+use chamada::{Capacity, ClassId, Clock, Command, Response, StartupError, StudentId, Timestamp};
 
 /// One open roll call: when it opened, and who answered, in order.
 struct RollCall {
@@ -21,17 +21,24 @@ struct RollCall {
     present: Vec<StudentId>,
 }
 
-/// Every open roll call, by class, and the clock that stamps them.
+/// Every open roll call, by class, the clock that stamps them, and how
+/// much they may hold.
 struct RollCalls {
     open: HashMap<ClassId, RollCall>,
     clock: Clock,
+    capacity: Capacity,
 }
 
 fn main() -> Result<(), StartupError> {
     let listener = chamada_bugs::listen()?;
     let clock = Clock::from_env().map_err(StartupError)?;
     let open = HashMap::new();
-    let roll_calls = Arc::new(Mutex::new(RollCalls { open, clock }));
+    let capacity = chamada_bugs::capacity();
+    let roll_calls = Arc::new(Mutex::new(RollCalls {
+        open,
+        clock,
+        capacity,
+    }));
     chamada_bugs::thread_per_client(listener, move |stream| {
         chamada_bugs::serve_lines(stream, |command| {
             let mut roll_calls = roll_calls.lock().unwrap_or_else(PoisonError::into_inner);
@@ -48,6 +55,9 @@ impl RollCalls {
         match command {
             Command::Start(class) if self.open.contains_key(&class) => {
                 Response::already_open(class)
+            }
+            Command::Start(_) if self.open.len() >= self.capacity.open_classes => {
+                Response::too_many_classes(self.capacity.open_classes)
             }
             Command::Start(class) => {
                 let started = now;
@@ -72,6 +82,9 @@ impl RollCalls {
                 None => Response::not_open(class),
             },
             Command::Present { student, class } => match self.open.get_mut(&class) {
+                Some(roll_call) if roll_call.present.len() >= self.capacity.students_per_class => {
+                    Response::class_full(class, self.capacity.students_per_class)
+                }
                 Some(roll_call) => {
                     roll_call.present.push(student);
                     Response::Presence {

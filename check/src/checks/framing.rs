@@ -1,12 +1,11 @@
 //! Framing: TCP delivers bytes, not lines. A request may arrive in pieces,
 //! several may arrive at once, and a line may never end.
 
-use std::thread;
 use std::time::Duration;
 
 use chamada::{ErrorCode, Response};
 
-use super::{Category, Check, Ctx, FRAMING};
+use super::{Category, Check, Ctx, FRAMING, PROTOCOL_MD};
 use crate::probe::{ended, error, presence, started, status, Failure};
 
 pub fn checks() -> Vec<Check> {
@@ -40,13 +39,21 @@ pub fn checks() -> Vec<Check> {
             2,
             too_long,
         ),
+        Check {
+            chapter: PROTOCOL_MD.at("Transport and framing"),
+            ..check(
+                "the 256 bytes count the line ending, CR and LF both",
+                1,
+                limit_counts_crlf,
+            )
+        },
         check(
             "8 KiB without a newline: ERROR line-too-long without waiting for the end",
             2,
             endless,
         ),
         check(
-            "a client that vanishes mid-line: its half request is not carried out",
+            "a client that closes mid-line: its half request is not a request",
             1,
             vanished,
         ),
@@ -147,6 +154,23 @@ fn too_long(ctx: &Ctx) -> Result<(), Failure> {
     conn.expect_closed("the server closes the connection after line-too-long")
 }
 
+fn limit_counts_crlf(ctx: &Ctx) -> Result<(), Failure> {
+    let mut conn = ctx.probe.connect("")?;
+    let line = format!("HELP{}\r\n", " ".repeat(250));
+    conn.send_raw(line.as_bytes(), r"HELP, 250 spaces, \r\n (256 bytes)")?;
+    conn.expect(
+        "HELP ... (256 bytes with the CR and LF: the longest allowed)",
+        |r| *r == Response::Help,
+    )?;
+    let line = format!("HELP{}\r\n", " ".repeat(251));
+    conn.send_raw(line.as_bytes(), r"HELP, 251 spaces, \r\n (257 bytes)")?;
+    conn.expect(
+        "ERROR line-too-long ... (257 bytes with the CR and LF)",
+        error(ErrorCode::LineTooLong),
+    )?;
+    conn.expect_closed("the server closes the connection after line-too-long")
+}
+
 fn endless(ctx: &Ctx) -> Result<(), Failure> {
     let mut conn = ctx.probe.connect("")?;
     let line = format!("PRESENT {}", "a".repeat(8 * 1024));
@@ -157,17 +181,18 @@ fn endless(ctx: &Ctx) -> Result<(), Failure> {
 
 fn vanished(ctx: &Ctx) -> Result<(), Failure> {
     let k = ctx.class();
-    {
-        let mut gone = ctx.probe.teacher("vanishing client")?;
-        let half = format!("START {k}");
-        gone.send_raw(
-            half.as_bytes(),
-            &format!("{half} (no newline; then it disconnects)"),
-        )?;
-    }
-    // Give the server time to read the half line and the end of the
-    // connection before asking about the class.
-    thread::sleep(Duration::from_millis(100));
+    let mut gone = ctx.probe.teacher("vanishing client")?;
+    let half = format!("START {k}");
+    gone.send_raw(
+        half.as_bytes(),
+        &format!("{half} (no newline; then it closes its side)"),
+    )?;
+    // The client says it will send nothing more (a TCP FIN) and waits for
+    // the server to close in turn: then the server has read the end.
+    gone.finish_sending()?;
+    gone.expect_closed(
+        "the server closes the connection, without a response: a line that never ended is no request",
+    )?;
     let mut conn = ctx.probe.teacher("another client")?;
     let expected = "ERROR not-open ... (the half line was no request)";
     conn.ask(&format!("STATUS {k}"), expected, error(ErrorCode::NotOpen))?;

@@ -1,11 +1,19 @@
 //! The checks, grouped in categories, each worth some points and each
 //! pointing at the chapter of the book that explains what it tests.
+//!
+//! Each check tests one rule and reads everything else leniently, so that
+//! one mistake costs points in one place: the time in a response, for
+//! instance, is judged only by the checks in [`times`].
 
 mod bad_input;
 mod concurrency;
 mod framing;
+mod limits;
 mod order;
+mod races;
 mod requests;
+mod stall;
+mod times;
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
@@ -34,16 +42,20 @@ pub enum Category {
     /// Lists in answer order.
     #[serde(rename = "order")]
     Order,
+    /// How times are written.
+    #[serde(rename = "times")]
+    Times,
 }
 
 impl Category {
     /// Every category, in report order.
-    pub const ALL: [Category; 5] = [
+    pub const ALL: [Category; 6] = [
         Category::Requests,
         Category::BadInput,
         Category::Framing,
         Category::Concurrency,
         Category::Order,
+        Category::Times,
     ];
 
     /// The category's name, as reports print it.
@@ -54,11 +66,13 @@ impl Category {
             Category::Framing => "framing",
             Category::Concurrency => "concurrency",
             Category::Order => "order",
+            Category::Times => "times",
         }
     }
 }
 
-/// A chapter of the book (`book/src/<file>`), and the section to read.
+/// A chapter of the book (`book/src/<file>`), or PROTOCOL.md itself, and
+/// the section to read.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Chapter {
     /// The chapter's title.
@@ -89,11 +103,11 @@ impl Chapter {
 
 // The chapters the checks point to.
 const PROTOCOL: Chapter = Chapter::new("The protocol", "book/src/protocol.md");
+/// The contract itself, for the fine print the book's chapter leaves out.
+const PROTOCOL_MD: Chapter = Chapter::new("PROTOCOL.md", "PROTOCOL.md");
 const FRAMING: Chapter = Chapter::new("Framing", "book/src/framing.md");
 const LESSON_01: Chapter = Chapter::new("Lesson 01: blocking", "book/src/lesson-01.md");
 const LESSON_02: Chapter = Chapter::new("Lesson 02: threads", "book/src/lesson-02.md");
-const PROCESSES_THREADS: Chapter =
-    Chapter::new("Processes and threads", "book/src/processes-threads.md");
 
 /// One check: what it is worth and how to run it.
 pub struct Check {
@@ -119,8 +133,10 @@ pub struct Ctx {
     next_class: AtomicU32,
 }
 
-/// How many class numbers one run may use. Each check uses a few.
-const CLASSES_PER_RUN: u32 = 1000;
+/// How many class numbers one run may use. Most checks use a few; the
+/// races one per round, and finding how many roll calls a server keeps
+/// open up to [`limits::MOST_CLASSES`] + 1.
+pub const CLASSES_PER_RUN: u32 = 2000;
 
 impl Ctx {
     /// A context for a run against `probe`'s server. Class numbers start at
@@ -154,8 +170,12 @@ impl Ctx {
 pub fn all(one_at_a_time: bool, with_key: bool) -> Vec<Check> {
     let mut checks = requests::checks();
     checks.extend(bad_input::checks(with_key));
+    checks.extend(limits::checks());
     checks.extend(framing::checks());
     checks.extend(concurrency::checks(one_at_a_time));
+    checks.extend(races::checks());
+    checks.extend(stall::checks(one_at_a_time));
     checks.extend(order::checks());
+    checks.extend(times::checks());
     checks
 }

@@ -118,9 +118,18 @@ fn repeated_answer(ctx: &Ctx) -> Result<(), Failure> {
     let k = ctx.class();
     let mut conn = ctx.probe.teacher("")?;
     conn.start(k)?;
-    let first = conn.present("ana", k)?;
+    conn.present("ana", k)?;
+    let first = conn.last_line().to_owned();
+    let first_time = conn.last_time().map(str::to_owned);
     let expected = format!("the same line again: {first}");
-    conn.ask(&format!("PRESENT ana {k}"), &expected, |r| *r == first)?;
+    conn.ask(&format!("PRESENT ana {k}"), &expected, presence(k))?;
+    if conn.last_time().map(str::to_owned) != first_time {
+        let got = conn.last_line().to_owned();
+        return Err(ctx.probe.fail(
+            expected,
+            format!("{got}\n(another time: the first one stands)"),
+        ));
+    }
     conn.status(k, &["ana"])?;
     conn.end(k, &["ana"])?;
     Ok(())
