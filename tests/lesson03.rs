@@ -627,10 +627,11 @@ fn after_three_wrong_keys_the_server_hangs_up_and_logs_each_try() {
         let server = Server::start_with(lesson, &["--teacher-key", KEY], &[]);
         let mut guesser = served(&server);
         let peer = guesser.socket().local_addr().unwrap();
-        for guess in ["guess-one", "guess-two"] {
-            let wrong = guesser.ask(&format!("AUTH {guess}"));
-            assert!(is_error(&wrong, ErrorCode::Forbidden), "{wrong}");
-        }
+        let wrong = guesser.ask("AUTH guess-one");
+        assert!(is_error(&wrong, ErrorCode::Forbidden), "{wrong}");
+        // A key that is not even valid counts as a wrong one.
+        let malformed = guesser.ask("AUTH guess-twoção");
+        assert!(is_error(&malformed, ErrorCode::BadRequest), "{malformed}");
         // Still served between tries.
         assert!(guesser.ask("PRESENT s1 5").starts_with("PRESENCE 0 "));
         let last = guesser.ask("AUTH guess-three");
