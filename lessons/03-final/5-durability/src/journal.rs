@@ -186,7 +186,13 @@ impl Lock {
             .create(true)
             .truncate(false)
             .open(&path)
-            .map_err(|e| format!("journal {}: cannot open {}: {e}", journal.display(), path.display()))?;
+            .map_err(|e| {
+                format!(
+                    "journal {}: cannot open {}: {e}",
+                    journal.display(),
+                    path.display()
+                )
+            })?;
         match file.try_lock() {
             Ok(()) => Ok(Lock { _file: file }),
             Err(TryLockError::WouldBlock) => Err(format!(
@@ -299,7 +305,10 @@ impl Journal {
         if let Some(damage) = replayed.damage {
             let kept = keep_original(path, &bytes).map_err(|e| failed("cannot keep a copy", e))?;
             cut(&mut file, replayed.length).map_err(|e| failed("cannot cut it", e))?;
-            warnings.push(format!("{damage}. The journal as it was is kept in {}", kept.display()));
+            warnings.push(format!(
+                "{damage}. The journal as it was is kept in {}",
+                kept.display()
+            ));
         }
         let ended = ended_folder(path);
         fs::create_dir_all(&ended)
@@ -459,9 +468,10 @@ impl Journal {
             return Ok(());
         };
         let new_path = sibling(&self.path, ".new");
-        let written = compaction.thread.join().unwrap_or_else(|_| {
-            Err(io::Error::other("the compactor thread panicked"))
-        });
+        let written = compaction
+            .thread
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the compactor thread panicked")));
         let renamed = written.and_then(|mut new| {
             new.write_all(compaction.tail.as_bytes())?; // 1. the batches since
             new.sync_data()?; //                           2. all on disk
@@ -766,7 +776,11 @@ fn committed_after(first_seq: u64, at_start: bool, rest: &[Line]) -> bool {
 /// (`chamada.journal.damaged-2026-11-24-101500`), synced, before anything
 /// cuts the journal: a person can always look at what was there.
 fn keep_original(path: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
-    let now = Clock::System.now().human().replace(' ', "-").replace(':', "");
+    let now = Clock::System
+        .now()
+        .human()
+        .replace(' ', "-")
+        .replace(':', "");
     let stem = sibling(path, &format!(".damaged-{now}"));
     let (mut file, kept) = create_new_numbered(&stem, "")?;
     file.write_all(bytes)?;
@@ -885,4 +899,145 @@ fn sync_folder(folder: &Path) -> io::Result<()> {
 #[cfg(not(unix))]
 fn sync_folder(_folder: &Path) -> io::Result<()> {
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chamada::StudentId;
+
+    fn at(text: &str) -> Timestamp {
+        Timestamp::parse(text).unwrap()
+    }
+
+    fn present(student: &str, class: u32) -> Record {
+        Record {
+            at: at("2026-11-24T10:15:03-03:00"),
+            change: Command::Present {
+                student: StudentId::parse(student).unwrap(),
+                class: ClassId::new(class).unwrap(),
+            },
+        }
+    }
+
+    /// A journal of `batches`, each a list of records, numbered from 1 and
+    /// committed as the server commits them.
+    fn journal(batches: &[Vec<Record>]) -> Vec<String> {
+        let mut lines = Vec::new();
+        let mut seq = 1;
+        for records in batches {
+            let mut batch = Batch::default();
+            for record in records {
+                batch.add(&record.line(seq));
+                seq += 1;
+            }
+            lines.extend(batch.lines.split_inclusive('\n').map(str::to_owned));
+            lines.push(commit_line(seq, batch.records, batch.checksum.finalize()));
+            seq += 1;
+        }
+        lines
+    }
+
+    /// Class 1 opened, then three batches of answers: 2, 3 and 3 records.
+    fn four_batches() -> Vec<String> {
+        let start = Record {
+            at: at("2026-11-24T10:15:00-03:00"),
+            change: Command::Start(ClassId::new(1).unwrap()),
+        };
+        let answers = |names: &[&str]| names.iter().map(|n| present(n, 1)).collect();
+        journal(&[
+            vec![start],
+            answers(&["a", "b"]),
+            answers(&["c", "d", "e"]),
+            answers(&["f", "g", "h"]),
+        ])
+    }
+
+    fn replayed(text: &str) -> (Result<Replayed, String>, Vec<String>) {
+        let mut roll_calls = RollCalls::new(Clock::System);
+        let result = replay(text.as_bytes(), &mut roll_calls, Path::new("j"));
+        let class = roll_calls.roll_call(ClassId::new(1).unwrap());
+        let students = class.map(|r| r.students().map(|s| s.to_string()).collect());
+        (result, students.unwrap_or_default())
+    }
+
+    #[test]
+    fn a_record_is_a_readable_line_that_reads_back() {
+        let record = present("042191010", 42);
+        let line = record.line(7);
+        assert!(line.starts_with("7 2026-11-24T10:15:03-03:00 PRESENT 042191010 42 crc32="));
+        assert!(line.ends_with('\n'));
+        let seq = 7;
+        assert_eq!(
+            Line::parse(line.as_bytes()),
+            Ok(Line::Record { seq, record })
+        );
+        let changed = line.replace("PRESENT 042191010", "PRESENT 042191011");
+        assert!(Line::parse(changed.as_bytes())
+            .unwrap_err()
+            .contains("checksum"));
+    }
+
+    #[test]
+    fn only_changes_of_state_are_records() {
+        let line = with_checksum("1 2026-11-24T10:15:00-03:00 STATUS 42");
+        assert!(Line::parse(line.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn a_whole_journal_replays() {
+        let (result, students) = replayed(&four_batches().concat());
+        let replayed = result.unwrap();
+        assert!(replayed.damage.is_none());
+        assert_eq!(replayed.next_seq, 14);
+        assert_eq!(students, ["a", "b", "c", "d", "e", "f", "g", "h"]);
+    }
+
+    #[test]
+    fn damage_in_the_last_batch_cuts_that_batch_only() {
+        let lines = four_batches();
+        let whole = lines.concat();
+        let kept = lines[..9].concat(); // up to the third batch's COMMIT
+        let mut zeroed_middle = whole.clone().into_bytes();
+        let middle = kept.len() + lines[9].len() + 5;
+        zeroed_middle[middle..middle + 40].fill(0); // lines 10-11 of the last
+        for damaged in [
+            whole[..whole.len() - 30].to_owned(),        // cut short
+            whole.replacen("PRESENT h", "PRESENT i", 1), // its COMMIT disagrees
+            lines[..12].concat(),                        // no COMMIT yet
+            String::from_utf8(zeroed_middle).unwrap(),   // zeros, then valid lines
+        ] {
+            let (result, students) = replayed(&damaged);
+            let replayed = result.unwrap();
+            assert_eq!(replayed.length, kept.len() as u64, "{damaged}");
+            assert_eq!(replayed.next_seq, 10);
+            assert!(replayed.damage.unwrap().contains("never acknowledged"));
+            assert_eq!(students, ["a", "b", "c", "d", "e"]);
+        }
+    }
+
+    #[test]
+    fn damage_before_the_last_batch_is_refused() {
+        let lines = four_batches();
+        let mut deleted = lines.clone();
+        deleted.remove(5); // the second batch's "d"
+        let mut swapped = lines.clone();
+        swapped.swap(3, 4); // "a" and "b"
+        let mut moved = lines.clone();
+        let commit = moved.remove(8); // the third batch's COMMIT, now after "f"
+        moved.insert(9, commit);
+        for (damaged, line) in [
+            (lines.concat().replacen("PRESENT c", "PRESENT x", 1), 6),
+            (deleted.concat(), 6),
+            (swapped.concat(), 4),
+            (moved.concat(), 9),
+        ] {
+            let refused = replayed(&damaged).0.unwrap_err();
+            assert!(
+                refused.contains(&format!("line {line} is damaged")),
+                "{refused}"
+            );
+            assert!(refused.contains("at risk"), "{refused}");
+        }
+    }
 }
