@@ -6,11 +6,11 @@
 //! The journal is a text file, one line per record, that `cat` shows:
 //!
 //! ```text
-//! 1 2026-11-24T10:15:00-03:00 START 42 crc32=8b1a4e0c
-//! 2 COMMIT 1 batch=4f2dc1a6 crc32=1f6c8d3e
-//! 3 2026-11-24T10:15:06-03:00 PRESENT 042191010 42 crc32=6c0b9a1d
-//! 4 2026-11-24T10:15:09-03:00 PRESENT 205182055 42 crc32=0e4bd5a2
-//! 5 COMMIT 2 batch=9d3a7e51 crc32=a77c2e10
+//! 1 2026-11-24T10:15:00-03:00 START 42 crc32=f2796bf4
+//! 2 COMMIT 1 batch=65132e83 crc32=4132d0a5
+//! 3 2026-11-24T10:15:06-03:00 PRESENT 042191010 42 crc32=ec37406e
+//! 4 2026-11-24T10:15:09-03:00 PRESENT 205182055 42 crc32=d4a66754
+//! 5 COMMIT 2 batch=b695c231 crc32=3285e086
 //! ```
 //!
 //! Each line starts with its sequence number, one more than the line before
@@ -976,6 +976,25 @@ mod tests {
         assert!(Line::parse(changed.as_bytes())
             .unwrap_err()
             .contains("checksum"));
+    }
+
+    #[test]
+    fn the_journal_shown_at_the_top_of_this_file_is_whole() {
+        let shown = "\
+1 2026-11-24T10:15:00-03:00 START 42 crc32=f2796bf4
+2 COMMIT 1 batch=65132e83 crc32=4132d0a5
+3 2026-11-24T10:15:06-03:00 PRESENT 042191010 42 crc32=ec37406e
+4 2026-11-24T10:15:09-03:00 PRESENT 205182055 42 crc32=d4a66754
+5 COMMIT 2 batch=b695c231 crc32=3285e086
+";
+        let replayed = replay(
+            shown.as_bytes(),
+            &mut RollCalls::new(Clock::System),
+            Path::new("j"),
+        );
+        let replayed = replayed.unwrap();
+        assert!(replayed.damage.is_none());
+        assert_eq!(replayed.length, shown.len() as u64);
     }
 
     #[test]
