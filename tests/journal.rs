@@ -724,6 +724,13 @@ struct Treated {
     _unread: Vec<Box<dyn Send>>,
 }
 
+impl Drop for Treated {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Treated {
     fn start(dir: &Path, args: &[&str], stdout: Output, stderr: Output) -> Treated {
         let mut child = Command::new(binary(LESSON))
@@ -1084,4 +1091,121 @@ fn the_teacher_saves_a_list_as_csv() {
     let refused = teacher(&["end", "42", "--csv", "late.csv"]);
     assert_eq!(refused.code, Some(1), "{refused:?}");
     assert!(!csv_path(dir.path(), "late.csv").exists());
+}
+
+// ---------------------------------------------------------------------------
+// A measurement, not a test: how long clients wait while a journal of a
+// million records (the default caps: 500 roll calls of 2,000 students) is
+// compacted. Run it with
+//   cargo test --release --test journal -- --ignored --nocapture million
+
+/// Writes a journal of `classes` roll calls of `students` students each, in
+/// batches of 1,000 records, as a busy server writes them.
+fn write_big_journal(path: &Path, classes: usize, students: usize) -> usize {
+    let line = |text: String| format!("{text} crc32={:08x}\n", crc32(text.as_bytes()));
+    let mut out = std::io::BufWriter::new(fs::File::create(path).unwrap());
+    let (mut seq, mut batch, mut records) = (1, String::new(), 0);
+    let flush = |batch: &mut String, seq: &mut usize, out: &mut std::io::BufWriter<fs::File>| {
+        let count = batch.lines().count();
+        let commit = line(format!(
+            "{seq} COMMIT {count} batch={:08x}",
+            crc32(batch.as_bytes())
+        ));
+        out.write_all(batch.as_bytes()).unwrap();
+        out.write_all(commit.as_bytes()).unwrap();
+        *seq += 1;
+        batch.clear();
+    };
+    for class in 1..=classes {
+        let records_here = std::iter::once(format!("START {class}"))
+            .chain((0..students).map(|n| format!("PRESENT c{class}s{n} {class}")));
+        for request in records_here {
+            batch.push_str(&line(format!("{seq} 2026-11-24T10:15:00-03:00 {request}")));
+            seq += 1;
+            records += 1;
+            if records % 1_000 == 0 {
+                flush(&mut batch, &mut seq, &mut out);
+            }
+        }
+    }
+    if !batch.is_empty() {
+        flush(&mut batch, &mut seq, &mut out);
+    }
+    out.flush().unwrap();
+    records
+}
+
+#[test]
+#[ignore = "a measurement: run it by name, in release mode"]
+fn million_record_compaction_response_times() {
+    let dir = TempDir::new().unwrap();
+    let started = Instant::now();
+    // 499 full roll calls; the 500th is the probe's.
+    let records = write_big_journal(&dir.path().join(JOURNAL), 499, 2_000);
+    let size = fs::metadata(dir.path().join(JOURNAL)).unwrap().len();
+    println!(
+        "journal of {records} records, {} MB, written in {:?}",
+        size >> 20,
+        started.elapsed()
+    );
+    let started = Instant::now();
+    let server = journaled(dir.path(), &[]);
+    println!("{} (in {:?})", restored_line(&server), started.elapsed());
+    let mut probe = server.connect();
+    let mut times = |request: &dyn Fn(usize) -> String, until: &dyn Fn() -> bool| {
+        let mut took = Vec::new();
+        for n in 0.. {
+            let sent = Instant::now();
+            let answer = probe.ask(&request(n));
+            took.push(sent.elapsed());
+            assert!(!answer.starts_with("ERROR"), "{answer}");
+            if until() {
+                break;
+            }
+        }
+        took.sort();
+        took
+    };
+    let report = |what: &str, took: &[Duration]| {
+        let at = |q: f64| took[((took.len() - 1) as f64 * q) as usize];
+        println!(
+            "{what}: {} requests, median {:?}, 99th percentile {:?}, worst {:?}",
+            took.len(),
+            at(0.5),
+            at(0.99),
+            took.last().unwrap()
+        );
+    };
+    // Before: requests that change nothing, for a second.
+    let before = Instant::now();
+    let idle = times(&|_| "STATUS 999".to_owned(), &|| {
+        before.elapsed() > Duration::from_secs(1)
+    });
+    report("before, STATUS (no sync)", &idle);
+    // During: every request changes something, and is synced; the first
+    // one starts the compaction. Class 500 is opened, answered by 999
+    // students, ended (its list saved) and opened again, and so on.
+    let changes = |n: usize| match n % 1_001 {
+        0 => "START 500".to_owned(),
+        1_000 => "END 500".to_owned(),
+        _ => format!("PRESENT p{n} 500"),
+    };
+    let during = Instant::now();
+    let compacted = || {
+        server
+            .log()
+            .iter()
+            .any(|line| line.contains("compacted to"))
+    };
+    let busy = times(&changes, &compacted);
+    report("during the compaction, changes (one sync each)", &busy);
+    println!(
+        "the compaction took {:?} from its start to its end",
+        during.elapsed()
+    );
+    let after = Instant::now();
+    let calm = times(&|n| changes(n + busy.len()), &|| {
+        after.elapsed() > Duration::from_secs(1)
+    });
+    report("after, changes (one sync each)", &calm);
 }
