@@ -998,21 +998,19 @@ mod tests {
 
     #[test]
     fn the_journal_shown_at_the_top_of_this_file_is_whole() {
-        let shown = "\
-1 2026-11-24T10:15:00-03:00 START 42 crc32=f2796bf4
-2 COMMIT 1 batch=65132e83 crc32=4132d0a5
-3 2026-11-24T10:15:06-03:00 PRESENT 042191010 42 crc32=ec37406e
-4 2026-11-24T10:15:09-03:00 PRESENT 205182055 42 crc32=d4a66754
-5 COMMIT 2 batch=b695c231 crc32=3285e086
-";
+        let source = include_str!("journal.rs");
+        let (_, shown) = source.split_once("//! ```text\n").unwrap();
+        let (shown, _) = shown.split_once("//! ```\n").unwrap();
+        let shown: String = shown.lines().map(|l| format!("{}\n", &l[4..])).collect();
         let replayed = replay(
             shown.as_bytes(),
             &mut RollCalls::new(Clock::System),
             Path::new("j"),
         );
         let replayed = replayed.unwrap();
-        assert!(replayed.damage.is_none());
+        assert!(replayed.damage.is_none(), "{shown}");
         assert_eq!(replayed.length, shown.len() as u64);
+        assert_eq!(replayed.next_seq, 6);
     }
 
     #[test]
