@@ -1,6 +1,6 @@
-//! Lesson 03's command line (step 5): read the options, open the journal,
-//! bind, install the handler for Ctrl-C, SIGTERM and SIGHUP, run the server,
-//! and print what was still open at the end.
+//! Lesson 03's command line (step 5): read the options, lock the journal,
+//! bind, open the journal, install the handler for Ctrl-C, SIGTERM and
+//! SIGHUP, run the server, and print what was still open at the end.
 
 use std::path::{Path, PathBuf};
 
@@ -49,15 +49,27 @@ struct JournalArgs {
 }
 
 impl JournalArgs {
-    /// The journal to use, opened and replayed into `roll_calls`, or none.
-    fn open(
-        &self,
-        roll_calls: &mut RollCalls,
-    ) -> Result<Option<(Journal, journal::Restored)>, StartupError> {
+    /// The journal's lock, taken for the rest of the process's life; none
+    /// without a journal. Touches nothing on disk but the lock file.
+    fn lock(&self) -> Result<Option<journal::Lock>, StartupError> {
         if self.no_journal {
             return Ok(None);
         }
-        Journal::open(&self.journal, roll_calls, self.compact_journal_at)
+        journal::Lock::take(&self.journal)
+            .map(Some)
+            .map_err(StartupError)
+    }
+
+    /// The journal to use, opened and replayed into `roll_calls`, or none.
+    fn open(
+        &self,
+        lock: Option<&journal::Lock>,
+        roll_calls: &mut RollCalls,
+    ) -> Result<Option<(Journal, journal::Restored)>, StartupError> {
+        let Some(lock) = lock else {
+            return Ok(None);
+        };
+        Journal::open(&self.journal, lock, roll_calls, self.compact_journal_at)
             .map(Some)
             .map_err(StartupError)
     }
@@ -69,14 +81,19 @@ fn main() -> Result<(), StartupError> {
     // Log lines go out through a thread of their own (see chamada::log).
     let log = chamada::log::init();
     let mut roll_calls = args.server.roll_calls()?;
-    // Before binding: a second server on the same journal stops here.
-    let journal = args.journal.open(&mut roll_calls)?;
+    // ANCHOR: start_order
+    // First the lock: a second server on the same journal stops here.
+    let lock = args.journal.lock()?;
     let listener = listener::listen(args.server.bind)
         .map_err(|error| StartupError::cannot_listen(args.server.bind, error))?;
+    // Only with the lock held and the port ours is the journal read, and
+    // repaired if need be: a server that cannot start has changed nothing.
+    let journal = args.journal.open(lock.as_ref(), &mut roll_calls)?;
+    // ANCHOR_END: start_order
     chamada::server::announce(&listener);
     // After `listening on`, which must stay the first line.
     if let Some((_, restored)) = &journal {
-        restored.warnings.iter().for_each(|w| tracing::info!("{w}"));
+        restored.warnings.iter().for_each(|w| tracing::warn!("{w}"));
         tracing::info!("{restored}");
     }
     let journal = journal.map(|(journal, _)| journal);
@@ -112,6 +129,7 @@ fn main() -> Result<(), StartupError> {
         .then(|| where_lists_are(&args.journal.journal));
     let roll_calls = run(listener, config, roll_calls, journal, shutdown);
     report_still_open(&roll_calls, where_kept, log);
+    drop(lock); // held until the very end
     Ok(())
 }
 // ANCHOR_END: main

@@ -131,7 +131,7 @@ impl Owner {
             replies.push((reply, response));
         }
         if let Some(journal) = &mut self.journal {
-            if let Err(error) = journal.commit(&self.roll_calls) {
+            if let Err(error) = journal.commit() {
                 stop_for_good(journal, &error);
             }
         }
@@ -150,11 +150,19 @@ impl Owner {
 /// in the journal, and a restart replays them. (After a failed sync, the
 /// system may have dropped the unwritten data: trying again and carrying
 /// on could acknowledge changes that are not on disk.)
+///
+/// The message goes through the log, like every other line: a standard
+/// error that is closed, or that nobody reads, cannot stop this stop.
 fn stop_for_good(journal: &Journal, error: &std::io::Error) -> ! {
-    eprintln!(
+    tracing::error!(
         "journal {}: cannot make changes durable ({error}); stopping without answering: \
          every change acknowledged so far is in the journal",
         journal.path().display()
     );
+    // The log's own thread writes the line: give it a moment, no more.
+    thread::sleep(LOG_GRACE);
     std::process::exit(1);
 }
+
+/// How long [`stop_for_good`] lets the log write its last line.
+const LOG_GRACE: std::time::Duration = std::time::Duration::from_millis(200);
