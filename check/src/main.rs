@@ -28,7 +28,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use chamada::TeacherKey;
+use chamada::i18n::cli::LangArg;
+use chamada::{t, TeacherKey};
 use clap::Parser;
 
 use checks::Ctx;
@@ -91,6 +92,8 @@ struct Args {
     #[arg(long, value_name = "SECONDS", default_value_t = 300,
           value_parser = clap::value_parser!(u64).range(1..=86400))]
     time_limit: u64,
+    #[command(flatten)]
+    lang: LangArg,
 }
 
 /// How to grade: what every run needs besides the server's address.
@@ -106,7 +109,9 @@ pub struct Settings {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    // --help, the command line's errors and every message in the reader's
+    // language (see chamada/i18n/*/check.ftl).
+    let args: Args = chamada::i18n::cli::parse("check");
     let settings = match settings(&args) {
         Ok(settings) => settings,
         Err(message) => {
@@ -158,16 +163,10 @@ fn main() -> ExitCode {
 /// The settings the command line asks for, or why they cannot be had.
 fn settings(args: &Args) -> Result<Settings, String> {
     let key = if args.teacher_key {
-        let text = std::env::var("CHAMADA_TEACHER_KEY").map_err(|_| {
-            "--teacher-key reads the key from the environment variable CHAMADA_TEACHER_KEY, \
-             which is not set"
-                .to_owned()
-        })?;
+        let text =
+            std::env::var("CHAMADA_TEACHER_KEY").map_err(|_| t!("check-error-key-not-set"))?;
         // The message never repeats the key.
-        Some(TeacherKey::parse(&text).ok_or(
-            "CHAMADA_TEACHER_KEY: a teacher key is 1 to 64 printable ASCII characters \
-             without spaces",
-        )?)
+        Some(TeacherKey::parse(&text).ok_or_else(|| t!("check-error-key-invalid"))?)
     } else {
         None
     };
@@ -240,11 +239,23 @@ pub fn most_points(settings: &Settings) -> Vec<(checks::Category, u32)> {
 fn reachable(server: &str, timeout: Duration) -> Result<SocketAddr, String> {
     let addr = server
         .to_socket_addrs()
-        .map_err(|error| format!("{server:?} is not HOST:PORT ({error})"))?
+        .map_err(|error| {
+            let server = format!("{server:?}");
+            t!(
+                "check-error-not-host-port",
+                server = server,
+                error = error.to_string()
+            )
+        })?
         .next()
-        .ok_or_else(|| format!("{server} has no address"))?;
-    TcpStream::connect_timeout(&addr, timeout)
-        .map_err(|error| format!("cannot connect to {addr}: {error}; is the server running?"))?;
+        .ok_or_else(|| t!("check-error-no-address", server = server))?;
+    TcpStream::connect_timeout(&addr, timeout).map_err(|error| {
+        t!(
+            "check-error-cannot-connect",
+            addr = addr.to_string(),
+            error = error.to_string()
+        )
+    })?;
     Ok(addr)
 }
 
@@ -265,7 +276,7 @@ fn end_left_open(probe: &Probe) {
             return;
         }
         // Any response will do; reading it notes an ENDED.
-        if conn.expect("a response", |_| true).is_err() {
+        if conn.expect(&t!("check-expect-any"), |_| true).is_err() {
             return;
         }
     }

@@ -19,7 +19,7 @@ use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use chamada::ClassId;
+use chamada::{t, ClassId};
 use serde::Serialize;
 
 use crate::probe::{Failure, Probe};
@@ -58,8 +58,9 @@ impl Category {
         Category::Times,
     ];
 
-    /// The category's name, as reports print it.
-    pub fn name(self) -> &'static str {
+    /// The category's key: its name in English, as JSON and CSV write it
+    /// in every language (scripts read it).
+    pub fn key(self) -> &'static str {
         match self {
             Category::Requests => "requests and responses",
             Category::BadInput => "bad input and limits",
@@ -69,28 +70,49 @@ impl Category {
             Category::Times => "times",
         }
     }
+
+    /// The category's name in the reader's language, as reports print it.
+    pub fn name(self) -> String {
+        let id = match self {
+            Category::Requests => "check-category-requests",
+            Category::BadInput => "check-category-bad-input",
+            Category::Framing => "check-category-framing",
+            Category::Concurrency => "check-category-concurrency",
+            Category::Order => "check-category-order",
+            Category::Times => "check-category-times",
+        };
+        t!(id)
+    }
 }
 
-/// A chapter of the book (`book/src/<file>`), or PROTOCOL.md itself, and
-/// the section to read.
-#[derive(Debug, Clone, Copy, Serialize)]
+/// A chapter of the book, or PROTOCOL.md itself, and the section to read.
+/// Its title, file and section come from the catalogue (`check-chapter-ID`,
+/// `check-file-ID`, `check-section-ID`), so that a reader of Portuguese is
+/// sent to the Portuguese edition, under its Portuguese titles.
+#[derive(Debug, Clone, Copy)]
 pub struct Chapter {
+    /// The chapter's message id, after `check-chapter-`.
+    id: &'static str,
+    /// The section's message id, after `check-section-`, if one explains
+    /// the check.
+    section: Option<&'static str>,
+}
+
+/// A chapter as a report shows it, in the reader's language.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChapterText {
     /// The chapter's title.
-    pub title: &'static str,
-    /// Its file.
-    pub file: &'static str,
+    pub title: String,
+    /// The file to open.
+    pub file: String,
     /// The section that explains the check, if one does.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub section: Option<&'static str>,
+    pub section: Option<String>,
 }
 
 impl Chapter {
-    const fn new(title: &'static str, file: &'static str) -> Chapter {
-        Chapter {
-            title,
-            file,
-            section: None,
-        }
+    const fn new(id: &'static str) -> Chapter {
+        Chapter { id, section: None }
     }
 
     const fn at(self, section: &'static str) -> Chapter {
@@ -99,21 +121,31 @@ impl Chapter {
             ..self
         }
     }
+
+    /// The chapter's title, file and section in the reader's language.
+    pub fn text(self) -> ChapterText {
+        ChapterText {
+            title: t!(&format!("check-chapter-{}", self.id)),
+            file: t!(&format!("check-file-{}", self.id)),
+            section: self.section.map(|s| t!(&format!("check-section-{s}"))),
+        }
+    }
 }
 
 // The chapters the checks point to.
-const PROTOCOL: Chapter = Chapter::new("The protocol", "book/src/protocol.md");
+const PROTOCOL: Chapter = Chapter::new("protocol");
 /// The contract itself, for the fine print the book's chapter leaves out.
-const PROTOCOL_MD: Chapter = Chapter::new("PROTOCOL.md", "PROTOCOL.md");
-const FRAMING: Chapter = Chapter::new("Framing", "book/src/framing.md");
-const LESSON_01: Chapter = Chapter::new("Lesson 01: blocking", "book/src/lesson-01.md");
-const LESSON_02: Chapter = Chapter::new("Lesson 02: threads", "book/src/lesson-02.md");
+const PROTOCOL_MD: Chapter = Chapter::new("protocol-md");
+const FRAMING: Chapter = Chapter::new("framing");
+const LESSON_01: Chapter = Chapter::new("lesson-01");
+const LESSON_02: Chapter = Chapter::new("lesson-02");
 
 /// One check: what it is worth and how to run it.
 pub struct Check {
     /// Where its points count.
     pub category: Category,
-    /// What it checks, as a sentence a student understands.
+    /// What it checks, as a sentence a student understands: the id of
+    /// its message in `check.ftl`, `check-name-...`.
     pub name: &'static str,
     /// What passing it is worth.
     pub points: u32,
