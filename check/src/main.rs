@@ -142,6 +142,9 @@ fn main() -> ExitCode {
                 );
             } else {
                 print!("{}", report.text());
+                if !report.passed {
+                    print_book_hint();
+                }
             }
             if report.passed {
                 ExitCode::SUCCESS
@@ -157,6 +160,17 @@ fn main() -> ExitCode {
             eprintln!("check: {message}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Where the chapters a failure points to are, when they are pages of a
+/// built edition of the book (book/book/...) rather than its sources: in
+/// Portuguese, whose edition is built from book/po/pt-BR.po, a student
+/// has to build it (or serve it) first. The English pointers lead to
+/// book/src, which needs no building, so English says nothing more.
+fn print_book_hint() {
+    if t!("check-file-protocol").starts_with("book/book/") {
+        println!("\n{}", t!("check-report-book-hint"));
     }
 }
 
@@ -244,7 +258,7 @@ fn reachable(server: &str, timeout: Duration) -> Result<SocketAddr, String> {
             t!(
                 "check-error-not-host-port",
                 server = server,
-                error = error.to_string()
+                error = probe::io_error(&error)
             )
         })?
         .next()
@@ -253,7 +267,7 @@ fn reachable(server: &str, timeout: Duration) -> Result<SocketAddr, String> {
         t!(
             "check-error-cannot-connect",
             addr = addr.to_string(),
-            error = error.to_string()
+            error = probe::io_error(&error)
         )
     })?;
     Ok(addr)
@@ -278,6 +292,45 @@ fn end_left_open(probe: &Probe) {
         // Any response will do; reading it notes an ENDED.
         if conn.expect(&t!("check-expect-any"), |_| true).is_err() {
             return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chamada::i18n;
+    use clap::CommandFactory;
+
+    /// Every text of `--help` comes from the catalogue, in both languages.
+    #[test]
+    fn every_help_text_has_its_message() {
+        i18n::cli::localize(Args::command(), "check").debug_assert();
+        for id in i18n::cli::message_ids(&Args::command(), "check") {
+            for lang in i18n::Lang::ALL {
+                assert!(
+                    i18n::try_text_in(lang, &id, None).is_ok(),
+                    "no {id} in {lang:?}"
+                );
+            }
+        }
+    }
+
+    /// Every check's name is a message, in both languages: a check added
+    /// with its English sentence in the code, not in check.ftl, fails here.
+    #[test]
+    fn every_check_has_its_name_in_the_catalogue() {
+        for check in checks::all(false, true)
+            .iter()
+            .chain(&checks::all(true, true))
+        {
+            for lang in i18n::Lang::ALL {
+                assert!(
+                    i18n::try_text_in(lang, check.name, None).is_ok(),
+                    "no {} in {lang:?}",
+                    check.name
+                );
+            }
         }
     }
 }

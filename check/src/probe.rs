@@ -182,7 +182,7 @@ impl Probe {
                         who = who_name(who),
                         addr = self.addr.to_string()
                     ),
-                    t!("check-got-cannot-connect", error = error.to_string()),
+                    t!("check-got-cannot-connect", error = io_error(&error)),
                 ));
             }
         };
@@ -230,6 +230,25 @@ impl Probe {
             _ => false,
         };
     }
+}
+
+/// A system error in the reader's language: the usual network and file
+/// errors have a message (`check-io-error`); in English, and for any
+/// other error, the system's own words.
+pub fn io_error(error: &io::Error) -> String {
+    use io::ErrorKind::*;
+    let kind = match error.kind() {
+        ConnectionRefused => "refused",
+        ConnectionReset | ConnectionAborted => "reset",
+        TimedOut | WouldBlock => "timed-out",
+        BrokenPipe => "broken-pipe",
+        NotFound => "not-found",
+        PermissionDenied => "permission",
+        AddrNotAvailable => "address-not-available",
+        InvalidInput => "invalid-input",
+        _ => "other",
+    };
+    t!("check-io-error", kind = kind, os = error.to_string())
 }
 
 /// A connection's name as the log shows it, in the reader's language:
@@ -296,7 +315,7 @@ impl Conn<'_> {
         self.stream.write_all(bytes).map_err(|error| {
             self.probe.fail(
                 t!("check-expect-takes-request"),
-                t!("check-got-sending-failed", error = error.to_string()),
+                t!("check-got-sending-failed", error = io_error(&error)),
             )
         })
     }
@@ -316,7 +335,7 @@ impl Conn<'_> {
             self.stream.write_all(piece).map_err(|error| {
                 self.probe.fail(
                     t!("check-expect-takes-request"),
-                    t!("check-got-sending-failed", error = error.to_string()),
+                    t!("check-got-sending-failed", error = io_error(&error)),
                 )
             })?;
         }
@@ -373,7 +392,7 @@ impl Conn<'_> {
             .map_err(|error| {
                 self.probe.fail(
                     t!("check-expect-takes-request"),
-                    t!("check-got-sending-failed", error = error.to_string()),
+                    t!("check-got-sending-failed", error = io_error(&error)),
                 )
             })
     }

@@ -128,7 +128,7 @@ pub fn grade_class(
 /// "cannot read FILE: why", and the like: `id` says what could not be done.
 pub fn cannot(id: &str, path: &Path, error: &std::io::Error) -> String {
     let path = path.display().to_string();
-    t!(id, path = path, error = error.to_string())
+    t!(id, path = path, error = crate::probe::io_error(error))
 }
 
 fn write_json(out: &Path, graded: &Graded, settings: &Settings) -> Result<(), String> {
@@ -286,8 +286,12 @@ mod run {
         let log_path = out.join(format!("{}.log", team.name));
         let mut start_up = None;
         let graded = free_port().and_then(|port| {
-            let folder = tempfile::tempdir()
-                .map_err(|error| t!("check-teams-no-temp-folder", error = error.to_string()))?;
+            let folder = tempfile::tempdir().map_err(|error| {
+                t!(
+                    "check-teams-no-temp-folder",
+                    error = crate::probe::io_error(&error)
+                )
+            })?;
             let mut child = start(team, port, folder.path(), &log_path, settings)?;
             let graded = watch_and_grade(&mut child, port, settings, limits, || {
                 start_up = announced(&log_path, port);
@@ -357,7 +361,12 @@ mod run {
         TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())
             .map(|addr| addr.port())
-            .map_err(|error| t!("check-teams-no-free-port", error = error.to_string()))
+            .map_err(|error| {
+                t!(
+                    "check-teams-no-free-port",
+                    error = crate::probe::io_error(&error)
+                )
+            })
     }
 
     fn start(
@@ -392,7 +401,7 @@ mod run {
             t!(
                 "check-teams-cannot-run",
                 command = command,
-                error = error.to_string()
+                error = crate::probe::io_error(&error)
             )
         })
     }
@@ -415,7 +424,7 @@ mod run {
                 if !status.success() {
                     return Err(t!(
                         "check-teams-ended-early",
-                        status = status.to_string(),
+                        status = exit_status(status),
                         addr = addr.to_string()
                     ));
                 }
@@ -428,6 +437,15 @@ mod run {
                 ));
             }
             thread::sleep(LOOK_EVERY);
+        }
+    }
+
+    /// How a command ended, in the reader's language: "exit status: 1",
+    /// as Rust writes it in English; a signal as the system says it.
+    fn exit_status(status: std::process::ExitStatus) -> String {
+        match status.code() {
+            Some(code) => t!("check-teams-exit-code", code = code),
+            None => status.to_string(),
         }
     }
 

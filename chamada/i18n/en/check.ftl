@@ -305,4 +305,17 @@ check-teams-first-line = its first line was { $first }, not { $wanted } (PROTOCO
 check-teams-no-first-line = it listened, but printed no whole line within { $seconds } s; PROTOCOL.md asks for { $wanted } first, flushed
 check-teams-ended-early = the command ended ({ $status }) without listening on { $addr }; see its .log
 check-teams-never-listened = nothing listened on { $addr } within { $seconds } s (does the command use {"{"}port{"}"}?); see its .log
+check-teams-exit-code = exit status: { $code }
 check-teams-unix-only = --teams needs sh and process groups: run it on Linux or macOS (or in WSL)
+
+## System errors
+
+# $kind names the usual ones (refused, reset, timed-out, broken-pipe,
+# not-found, permission, address-not-available, invalid-input, other);
+# $os is the system's own text, which English shows as it is.
+check-io-error = { $kind ->
+       *[other] { $os }
+    }
+# After a report with failures, when check-file-* lead to pages of a built
+# edition (book/book/...), not to book/src as in English: how to get them.
+check-report-book-hint = The chapters under "read" are pages of the book: build it with `bash book/build.sh` (into book/book/) or read it with `bash book/serve.sh`, on http://localhost:3000.

@@ -71,7 +71,7 @@ check-category-times = horários
 
 check-chapter-protocol = O protocolo
 check-file-protocol = book/book/pt-BR/protocol.html
-check-chapter-protocol-md = PROTOCOL.md, em inglês
+check-chapter-protocol-md = PROTOCOL.md (em inglês)
 check-file-protocol-md = PROTOCOL.md
 check-chapter-framing = Enquadramento
 check-file-framing = book/book/pt-BR/framing.html
@@ -257,7 +257,7 @@ check-expect-whole-seconds = todo horário em segundos inteiros, por exemplo 10:
 check-expect-status-time = STATUS { $class } { $time } ... (o horário do STARTED)
 
 check-got-closed = o servidor encerrou a conexão
-check-got-silent = nada em { $seconds } s: o servidor está travado (ainda esperando alguma coisa?)
+check-got-silent = nenhuma resposta em { $seconds } s: o servidor está travado (ainda esperando alguma coisa?)
 check-got-line-too-long = uma linha com mais de { $bytes } bytes
 check-got-half-line = meia linha, e o servidor encerrou a conexão: { $half }
 check-got-not-a-response = (não é uma resposta: { $why })
@@ -309,5 +309,23 @@ check-teams-cannot-run = não foi possível executar sh -c { $command }: { $erro
 check-teams-first-line = a primeira linha foi { $first }, e não { $wanted } (PROTOCOL.md, Starting a server)
 check-teams-no-first-line = o servidor escutou, mas não mostrou nenhuma linha inteira em { $seconds } s; o PROTOCOL.md pede { $wanted } primeiro, com flush
 check-teams-ended-early = o comando terminou ({ $status }) sem escutar em { $addr }; veja o .log da equipe
-check-teams-never-listened = ninguém escutou em { $addr } em { $seconds } s (o comando usa {"{"}port{"}"}?); veja o .log da equipe
+check-teams-never-listened = nenhum servidor escutou em { $addr } dentro de { $seconds } s (o comando usa {"{"}port{"}"}?); veja o .log da equipe
+check-teams-exit-code = código de saída { $code }
 check-teams-unix-only = --teams precisa de sh e de grupos de processos: rode-o em Linux ou macOS (ou no WSL)
+
+## Erros do sistema
+
+# $kind nomeia os mais comuns; $os é o texto do próprio sistema, em inglês.
+check-io-error = { $kind ->
+        [refused] conexão recusada
+        [reset] a conexão foi encerrada pela outra ponta
+        [timed-out] o tempo limite se esgotou
+        [broken-pipe] a outra ponta fechou a conexão
+        [not-found] arquivo ou pasta não encontrado
+        [permission] permissão negada
+        [address-not-available] endereço indisponível nesta máquina
+        [invalid-input] endereço de socket inválido
+       *[other] { $os }
+    }
+# Depois de um relatório com falhas: onde estão os capítulos indicados.
+check-report-book-hint = Os capítulos indicados em "leia" são da edição em português do livro: gere-a com `bash book/build.sh` (as páginas ficam em book/book/pt-BR/) ou leia-a com `bash book/serve.sh`, em http://localhost:3001.
