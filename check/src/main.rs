@@ -66,13 +66,13 @@ struct Args {
     teacher_key: bool,
     /// How long to wait for any response before calling the server hung.
     #[arg(long, value_name = "SECONDS", default_value_t = 2,
-          value_parser = clap::value_parser!(u64).range(1..=30))]
+          value_parser = whole_number(1, 30))]
     timeout: u64,
     /// Run every check N times; a check passes only if it passes every
     /// time, and the report says in how many runs each failure showed.
     #[arg(long, value_name = "N", default_value_t = 1,
-          value_parser = clap::value_parser!(u32).range(1..=1000))]
-    repeat: u32,
+          value_parser = whole_number(1, 1000))]
+    repeat: u64,
     /// Grade a class: FILE has one team per line, `NAME COMMAND...`. check
     /// runs each COMMAND (with `{port}` replaced by a free port on
     /// 127.0.0.1) through `sh -c` in a fresh temporary folder, grades the
@@ -85,15 +85,41 @@ struct Args {
     out: Option<PathBuf>,
     /// With --teams: how long a team's server has to start listening.
     #[arg(long, value_name = "SECONDS", default_value_t = 10,
-          value_parser = clap::value_parser!(u64).range(1..=600))]
+          value_parser = whole_number(1, 600))]
     start_within: u64,
     /// With --teams: the most a team's server may run, grading included;
     /// then its whole process group is killed.
     #[arg(long, value_name = "SECONDS", default_value_t = 300,
-          value_parser = clap::value_parser!(u64).range(1..=86400))]
+          value_parser = whole_number(1, 86400))]
     time_limit: u64,
     #[command(flatten)]
     lang: LangArg,
+}
+
+/// A parser for an option that takes a whole number from `low` to `high`,
+/// which says what is wrong in the reader's language (clap's own range
+/// check would say it in English).
+fn whole_number(low: u64, high: u64) -> impl Fn(&str) -> Result<u64, String> + Clone {
+    move |text| {
+        let number: u64 = text.parse().map_err(|error: std::num::ParseIntError| {
+            let kind = match error.kind() {
+                std::num::IntErrorKind::Empty => "empty",
+                std::num::IntErrorKind::PosOverflow => "too-large",
+                _ => "invalid-digit",
+            };
+            t!("check-error-number", kind = kind, rust = error.to_string())
+        })?;
+        if (low..=high).contains(&number) {
+            Ok(number)
+        } else {
+            Err(t!(
+                "check-error-out-of-range",
+                number = number.to_string(),
+                low = low.to_string(),
+                high = high.to_string()
+            ))
+        }
+    }
 }
 
 /// How to grade: what every run needs besides the server's address.
@@ -188,7 +214,7 @@ fn settings(args: &Args) -> Result<Settings, String> {
         key,
         timeout: Duration::from_secs(args.timeout),
         one_at_a_time: args.one_at_a_time,
-        repeat: args.repeat,
+        repeat: args.repeat as u32,
     })
 }
 

@@ -23,6 +23,13 @@ cli-value-dir = DIR
 
 ## Errors before any check runs
 
+# An option's value that is not a whole number ($rust: Rust's own words,
+# which English shows), or out of its range (in clap's words).
+check-error-number = { $kind ->
+       *[other] { $rust }
+    }
+check-error-out-of-range = { $number } is not in { $low }..={ $high }
+
 check-error-key-not-set = --teacher-key reads the key from the environment variable CHAMADA_TEACHER_KEY, which is not set
 check-error-key-invalid = CHAMADA_TEACHER_KEY: a teacher key is 1 to 64 printable ASCII characters without spaces
 check-error-not-host-port = { $server } is not HOST:PORT ({ $error })

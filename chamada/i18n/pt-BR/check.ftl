@@ -23,6 +23,15 @@ cli-value-dir = PASTA
 
 ## Erros antes de qualquer verificação
 
+# O valor de uma opção que não é um número inteiro ($rust: o texto do Rust,
+# em inglês) ou que está fora do intervalo.
+check-error-number = { $kind ->
+        [empty] falta o número
+        [too-large] número grande demais
+       *[invalid-digit] não é um número inteiro
+    }
+check-error-out-of-range = { $number } não está entre { $low } e { $high }
+
 check-error-key-not-set = --teacher-key lê a chave da variável de ambiente CHAMADA_TEACHER_KEY, que não está definida
 check-error-key-invalid = CHAMADA_TEACHER_KEY: uma chave do professor tem de 1 a 64 caracteres ASCII imprimíveis, sem espaços
 check-error-not-host-port = { $server } não é HOST:PORTA ({ $error })
