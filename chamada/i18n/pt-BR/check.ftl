@@ -28,7 +28,8 @@ cli-value-dir = PASTA
 check-error-number = { $kind ->
         [empty] falta o número
         [too-large] número grande demais
-       *[invalid-digit] não é um número inteiro
+        [invalid-digit] não é um número inteiro
+       *[other] { $rust }
     }
 check-error-out-of-range = { $number } não está entre { $low } e { $high }
 
