@@ -11,6 +11,16 @@
 //! and one is enough to lose the points. `--teams FILE --out DIR` grades a
 //! whole class: it starts each team's server itself (see [`teams`]).
 //!
+//! It speaks the reader's language: Portuguese under a Portuguese locale
+//! (`LANG=pt_BR.UTF-8`) or with `--lang pt-BR`, English otherwise; every
+//! sentence is a message of `chamada/i18n/*/check.ftl`, and a failure
+//! points to the chapter in the book of that language (in Portuguese, the
+//! Portuguese edition's page, under its Portuguese title). What never
+//! changes with the language, because scripts read it: the protocol lines
+//! a report shows, the keys and category names of `--json`, and the header
+//! of `--teams`' grades.csv. The text in their values (a check's name, what
+//! was expected, an error) follows the language; `--lang en` gives English.
+//!
 //! It is safe to point at a server in use: it connects only to the address
 //! given, keeps at most [`probe::MAX_OPEN`] connections open, gives every
 //! read a deadline, uses class numbers picked at random above 3,000,000,000

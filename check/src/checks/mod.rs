@@ -211,3 +211,110 @@ pub fn all(one_at_a_time: bool, with_key: bool) -> Vec<Check> {
     checks.extend(times::checks());
     checks
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chamada::i18n::{text_in, Lang};
+    use std::path::{Path, PathBuf};
+
+    /// The repository's root: check's folder's parent.
+    fn root() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    }
+
+    fn read(path: &str) -> String {
+        std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// A heading as a reader sees it: without its `#`s and its `{#id}`.
+    fn bare(heading: &str) -> &str {
+        let text = heading.trim_start_matches('#').trim();
+        text.rfind(" {#").map_or(text, |at| &text[..at])
+    }
+
+    /// True if `markdown` has a heading that reads `title`.
+    fn has_heading(markdown: &str, title: &str) -> bool {
+        markdown
+            .lines()
+            .any(|line| line.starts_with('#') && bare(line) == title)
+    }
+
+    /// The Portuguese edition's translation of `english`, as
+    /// book/po/pt-BR.po gives it (its strings joined, its `{#id}` left out).
+    fn translated(po: &str, english: &str) -> Option<String> {
+        for entry in po.split("\n\n") {
+            let (mut id, mut text, mut into_id) = (String::new(), String::new(), true);
+            for line in entry.lines() {
+                let quoted = if let Some(rest) = line.strip_prefix("msgid ") {
+                    into_id = true;
+                    rest
+                } else if let Some(rest) = line.strip_prefix("msgstr ") {
+                    into_id = false;
+                    rest
+                } else if line.starts_with('"') {
+                    line
+                } else {
+                    continue;
+                };
+                let unquoted = quoted.trim_matches('"').replace("\\\"", "\"");
+                if into_id { &mut id } else { &mut text }.push_str(&unquoted);
+            }
+            if id == english {
+                return Some(bare(&text).to_owned());
+            }
+        }
+        None
+    }
+
+    /// Every chapter and section a failure points to is a heading of the
+    /// book (or of PROTOCOL.md), and in Portuguese it is that heading as
+    /// the Portuguese edition translates it, in that edition's page: a
+    /// chapter renamed in the book or in its translation fails here until
+    /// check.ftl follows.
+    #[test]
+    fn every_pointer_names_a_heading_of_the_book_in_both_languages() {
+        let po = read("book/po/pt-BR.po");
+        let summary = read("book/src/SUMMARY.md");
+        let checks = all(false, true).into_iter().chain(all(true, true));
+        for chapter in checks.map(|check| check.chapter) {
+            let message =
+                |lang, what: &str, id: &str| text_in(lang, &format!("check-{what}-{id}"), None);
+            let english = |what, id| message(Lang::En, what, id);
+            let portuguese = |what, id| message(Lang::PtBr, what, id);
+            let file = english("file", chapter.id);
+            let source = read(&file);
+            let mut pairs = Vec::new();
+            match file.strip_prefix("book/src/") {
+                // A chapter of the book: its title as the table of contents
+                // shows it, and its page in the Portuguese edition.
+                Some(page) => {
+                    let title = english("chapter", chapter.id);
+                    let entry = format!("[{title}]({page})");
+                    assert!(summary.contains(&entry), "no {entry} in SUMMARY.md");
+                    let html = format!("book/book/pt-BR/{}", page.replace(".md", ".html"));
+                    assert_eq!(portuguese("file", chapter.id), html);
+                    pairs.push((title, portuguese("chapter", chapter.id)));
+                }
+                // PROTOCOL.md is in English only: its headings stay as they are.
+                None => assert_eq!(portuguese("file", chapter.id), file),
+            }
+            if let Some(id) = chapter.section {
+                let section = english("section", id);
+                assert!(
+                    has_heading(&source, &section),
+                    "no heading {section:?} in {file}"
+                );
+                pairs.push((section, portuguese("section", id)));
+            }
+            for (english, portuguese) in pairs {
+                let wanted = match file.starts_with("book/src/") {
+                    true => translated(&po, &english)
+                        .unwrap_or_else(|| panic!("pt-BR.po does not translate {english:?}")),
+                    false => english.clone(),
+                };
+                assert_eq!(portuguese, wanted, "check.ftl's Portuguese for {english:?}");
+            }
+        }
+    }
+}
