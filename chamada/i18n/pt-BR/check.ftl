@@ -59,11 +59,11 @@ check-report-chapter-section = "{ $title }", seção "{ $section }" ({ $file })
 check-report-failed-runs = falhou em { $failed } de { $runs } execuções; a primeira vez:
 check-failed-in-runs = { $name } (falhou em { $failed } de { $runs } execuções)
 # $categories: "enquadramento 13/13, ordem 6/6, ..."; $seconds: 3,2
-check-report-score = nota: { $score }/{ $max } ({ $categories }); { $passed ->
+check-report-score = pontuação: { $score }/{ $max } ({ $categories }); { $passed ->
         [yes] todas as verificações passaram
        *[no] algumas verificações falharam
     } em { $seconds } s
-check-report-score-repeated = nota: { $score }/{ $max } ({ $categories }); { $passed ->
+check-report-score-repeated = pontuação: { $score }/{ $max } ({ $categories }); { $passed ->
         [yes] todas as verificações passaram
        *[no] algumas verificações falharam
     } (cada verificação executada { $runs } vezes) em { $seconds } s
@@ -304,7 +304,7 @@ check-teams-none = o arquivo de equipes não lista nenhuma equipe
 check-teams-grading = avaliando { $team } ...
 check-teams-grades-in = notas em { $path }
 check-teams-column-team = equipe
-check-teams-column-score = nota
+check-teams-column-score = pontos
 check-teams-column-result = resultado
 check-teams-all-passed = todas as verificações passaram
 check-teams-some-failed = { $count ->
