@@ -6,17 +6,17 @@
 
 ## --help
 
-check-about = Grades a roll-call server (any language) against PROTOCOL.md: checks in six categories, with points, and for each failure what was sent, what was expected, what came back, and which chapter of the book explains it. Exit status: 0 when every check passes, 1 when some fail, 2 when the server cannot be reached or the command line is wrong.
-check-arg-server = The server to check, e.g. 127.0.0.1:5050.
-check-arg-one_at_a_time = The server serves one client at a time, like lesson 01: the concurrency checks then expect a second client to wait for the first.
-check-arg-json = Print the report as JSON, for scripts.
-check-arg-teacher_key = The server has a teacher key: read it from the environment variable CHAMADA_TEACHER_KEY (never from the command line, where anyone on the machine could see it). It is never printed. With --teams, every team's server is started with that key in its CHAMADA_TEACHER_KEY.
-check-arg-timeout = How long to wait for any response before calling the server hung.
-check-arg-repeat = Run every check N times; a check passes only if it passes every time, and the report says in how many runs each failure showed.
-check-arg-teams = Grade a class: FILE has one team per line, `NAME COMMAND...`. check runs each COMMAND (with `{"{"}port{"}"}` replaced by a free port on 127.0.0.1) through `sh -c` in a fresh temporary folder, grades the server it starts there, and stops it. Unix only.
-check-arg-out = With --teams: the folder for grades.csv, TEAM.json and TEAM.log (each team's server output).
-check-arg-start_within = With --teams: how long a team's server has to start listening.
-check-arg-time_limit = With --teams: the most a team's server may run, grading included; then its whole process group is killed.
+check-about = Grades a roll-call server (any language) against PROTOCOL.md: checks in six categories, with points, and for each failure what was sent, what was expected, what came back, and which chapter of the book explains it. Exit status: 0 when every check passes, 1 when some fail, 2 when the server cannot be reached or the command line is wrong
+check-arg-server = The server to check, e.g. 127.0.0.1:5050
+check-arg-one_at_a_time = The server serves one client at a time, like lesson 01: the concurrency checks then expect a second client to wait for the first
+check-arg-json = Print the report as JSON, for scripts
+check-arg-teacher_key = The server has a teacher key: read it from the environment variable CHAMADA_TEACHER_KEY (never from the command line, where anyone on the machine could see it). It is never printed. With --teams, every team's server is started with that key in its CHAMADA_TEACHER_KEY
+check-arg-timeout = How long to wait for any response before calling the server hung
+check-arg-repeat = Run every check N times; a check passes only if it passes every time, and the report says in how many runs each failure showed
+check-arg-teams = Grade a class: FILE has one team per line, `NAME COMMAND...`. check runs each COMMAND (with `{"{"}port{"}"}` replaced by a free port on 127.0.0.1) through `sh -c` in a fresh temporary folder, grades the server it starts there, and stops it. Unix only
+check-arg-out = With --teams: the folder for grades.csv, TEAM.json and TEAM.log (each team's server output)
+check-arg-start_within = With --teams: how long a team's server has to start listening
+check-arg-time_limit = With --teams: the most a team's server may run, grading included; then its whole process group is killed
 cli-value-seconds = SECONDS
 cli-value-n = N
 cli-value-dir = DIR

@@ -6,17 +6,17 @@
 
 ## --help
 
-check-about = Avalia um servidor de chamada (em qualquer linguagem) segundo o PROTOCOL.md: verificações em seis categorias, com pontos, e para cada falha o que foi enviado, o que se esperava, o que voltou e qual capítulo do livro explica a regra. Código de saída: 0 quando todas as verificações passam, 1 quando alguma falha, 2 quando o servidor não pode ser alcançado ou a linha de comando está errada.
-check-arg-server = O servidor a avaliar, por exemplo 127.0.0.1:5050.
-check-arg-one_at_a_time = O servidor atende um cliente por vez, como o da lição 01: as verificações de concorrência então esperam que um segundo cliente aguarde o primeiro.
-check-arg-json = Mostra o relatório em JSON, para scripts.
-check-arg-teacher_key = O servidor tem chave do professor: lê a chave da variável de ambiente CHAMADA_TEACHER_KEY (nunca da linha de comando, onde qualquer um na máquina poderia vê-la). Ela nunca é mostrada. Com --teams, o servidor de cada equipe é iniciado com essa chave na sua CHAMADA_TEACHER_KEY.
-check-arg-timeout = Quanto esperar por qualquer resposta antes de considerar o servidor travado.
-check-arg-repeat = Executa cada verificação N vezes; uma verificação só passa se passar todas as vezes, e o relatório diz em quantas execuções cada falha apareceu.
-check-arg-teams = Avalia uma turma: ARQUIVO tem uma equipe por linha, `NOME COMANDO...`. O check executa cada COMANDO (com `{"{"}port{"}"}` trocado por uma porta livre em 127.0.0.1) com `sh -c` numa pasta temporária nova, avalia o servidor que ele inicia ali e o encerra. Só em Unix.
-check-arg-out = Com --teams: a pasta de grades.csv, EQUIPE.json e EQUIPE.log (a saída do servidor de cada equipe).
-check-arg-start_within = Com --teams: quanto tempo o servidor de uma equipe tem para começar a escutar.
-check-arg-time_limit = Com --teams: o máximo que o servidor de uma equipe pode rodar, avaliação incluída; depois todo o seu grupo de processos é morto.
+check-about = Avalia um servidor de chamada (em qualquer linguagem) segundo o PROTOCOL.md: verificações em seis categorias, com pontos, e para cada falha o que foi enviado, o que se esperava, o que voltou e qual capítulo do livro explica a regra. Código de saída: 0 quando todas as verificações passam, 1 quando alguma falha, 2 quando o servidor não pode ser alcançado ou a linha de comando está errada
+check-arg-server = O servidor a avaliar, por exemplo 127.0.0.1:5050
+check-arg-one_at_a_time = O servidor atende um cliente por vez, como o da lição 01: as verificações de concorrência então esperam que um segundo cliente aguarde o primeiro
+check-arg-json = Mostra o relatório em JSON, para scripts
+check-arg-teacher_key = O servidor tem chave do professor: lê a chave da variável de ambiente CHAMADA_TEACHER_KEY (nunca da linha de comando, onde qualquer um na máquina poderia vê-la). Ela nunca é mostrada. Com --teams, o servidor de cada equipe é iniciado com essa chave na sua CHAMADA_TEACHER_KEY
+check-arg-timeout = Quanto esperar por qualquer resposta antes de considerar o servidor travado
+check-arg-repeat = Executa cada verificação N vezes; uma verificação só passa se passar todas as vezes, e o relatório diz em quantas execuções cada falha apareceu
+check-arg-teams = Avalia uma turma: ARQUIVO tem uma equipe por linha, `NOME COMANDO...`. O check executa cada COMANDO (com `{"{"}port{"}"}` trocado por uma porta livre em 127.0.0.1) com `sh -c` numa pasta temporária nova, avalia o servidor que ele inicia ali e o encerra. Só em Unix
+check-arg-out = Com --teams: a pasta de grades.csv, EQUIPE.json e EQUIPE.log (a saída do servidor de cada equipe)
+check-arg-start_within = Com --teams: quanto tempo o servidor de uma equipe tem para começar a escutar
+check-arg-time_limit = Com --teams: o máximo que o servidor de uma equipe pode rodar, avaliação incluída; depois todo o seu grupo de processos é morto
 cli-value-seconds = SEGUNDOS
 cli-value-n = N
 cli-value-dir = PASTA
