@@ -18,7 +18,7 @@ use std::net::TcpListener;
 use std::thread;
 
 use chamada::ErrorCode;
-use harness::{is_error, run_client_with, Run, Server};
+use harness::{is_error, run_client_with, Run, Server, PORTUGUESE};
 use serde_json::Value;
 
 /// Runs `check` against `server` with `args`, and its JSON report.
@@ -340,6 +340,35 @@ fn the_report_the_book_shows() {
     settings.add_filter(r"127\.0\.0\.1:\d+", "127.0.0.1:5050");
     settings.add_filter(r"in \d+\.\d s\n", "in 0.2 s\n");
     settings.bind(|| insta::assert_snapshot!("lesson_03_one_at_a_time", run.stdout));
+}
+
+/// Under a Portuguese locale (`LANG=pt_BR.UTF-8`, as a Brazilian
+/// student's system has it), the report is in Portuguese: the check names,
+/// the labels of a failure, the score line, and a pointer into the
+/// Portuguese edition under its Portuguese title; the protocol lines it
+/// sent, expected and got are the same bytes as in English. bug-02 sorts
+/// its lists, so only the order checks fail. The class numbers, times,
+/// port and time taken vary from run to run and are shown fixed.
+#[test]
+fn a_report_in_portuguese() {
+    let server = Server::start("bug-02");
+    let env = [("LC_ALL", ""), ("LC_MESSAGES", ""), ("LANG", PORTUGUESE)];
+    let run = run_client_with("check", &[], &[&server.addr().to_string()], "", &env);
+    assert_eq!(run.code, Some(1), "{run:#?}");
+    let text = &run.stdout;
+    assert!(
+        text.contains(r#"leia      "O protocolo" (book/book/pt-BR/protocol.html)"#),
+        "{text}"
+    );
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(r"127\.0\.0\.1:\d+", "127.0.0.1:5050");
+    settings.add_filter(r"\b[34]\d{9}\b", "3000000042");
+    settings.add_filter(
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)",
+        "2026-11-24T10:15:03-03:00",
+    );
+    settings.add_filter(r"em \d+,\d s\n", "em 0,2 s\n");
+    settings.bind(|| insta::assert_snapshot!("bug_02_pt_br", run.stdout));
 }
 
 /// A correct server that writes its times as Python's naive

@@ -159,6 +159,10 @@ macro_rules! catalogue {
                 "servers.ftl",
                 include_str!(concat!("../i18n/", $lang, "/servers.ftl")),
             ),
+            (
+                "check.ftl",
+                include_str!(concat!("../i18n/", $lang, "/check.ftl")),
+            ),
         ]
     };
 }

@@ -11,6 +11,16 @@
 //! and one is enough to lose the points. `--teams FILE --out DIR` grades a
 //! whole class: it starts each team's server itself (see [`teams`]).
 //!
+//! It speaks the reader's language: Portuguese under a Portuguese locale
+//! (`LANG=pt_BR.UTF-8`) or with `--lang pt-BR`, English otherwise; every
+//! sentence is a message of `chamada/i18n/*/check.ftl`, and a failure
+//! points to the chapter in the book of that language (in Portuguese, the
+//! Portuguese edition's page, under its Portuguese title). What never
+//! changes with the language, because scripts read it: the protocol lines
+//! a report shows, the keys and category names of `--json`, and the header
+//! of `--teams`' grades.csv. The text in their values (a check's name, what
+//! was expected, an error) follows the language; `--lang en` gives English.
+//!
 //! It is safe to point at a server in use: it connects only to the address
 //! given, keeps at most [`probe::MAX_OPEN`] connections open, gives every
 //! read a deadline, uses class numbers picked at random above 3,000,000,000
@@ -28,7 +38,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use chamada::TeacherKey;
+use chamada::i18n::cli::LangArg;
+use chamada::{t, TeacherKey};
 use clap::Parser;
 
 use checks::Ctx;
@@ -65,13 +76,13 @@ struct Args {
     teacher_key: bool,
     /// How long to wait for any response before calling the server hung.
     #[arg(long, value_name = "SECONDS", default_value_t = 2,
-          value_parser = clap::value_parser!(u64).range(1..=30))]
+          value_parser = whole_number(1, 30))]
     timeout: u64,
     /// Run every check N times; a check passes only if it passes every
     /// time, and the report says in how many runs each failure showed.
     #[arg(long, value_name = "N", default_value_t = 1,
-          value_parser = clap::value_parser!(u32).range(1..=1000))]
-    repeat: u32,
+          value_parser = whole_number(1, 1000))]
+    repeat: u64,
     /// Grade a class: FILE has one team per line, `NAME COMMAND...`. check
     /// runs each COMMAND (with `{port}` replaced by a free port on
     /// 127.0.0.1) through `sh -c` in a fresh temporary folder, grades the
@@ -84,13 +95,41 @@ struct Args {
     out: Option<PathBuf>,
     /// With --teams: how long a team's server has to start listening.
     #[arg(long, value_name = "SECONDS", default_value_t = 10,
-          value_parser = clap::value_parser!(u64).range(1..=600))]
+          value_parser = whole_number(1, 600))]
     start_within: u64,
     /// With --teams: the most a team's server may run, grading included;
     /// then its whole process group is killed.
     #[arg(long, value_name = "SECONDS", default_value_t = 300,
-          value_parser = clap::value_parser!(u64).range(1..=86400))]
+          value_parser = whole_number(1, 86400))]
     time_limit: u64,
+    #[command(flatten)]
+    lang: LangArg,
+}
+
+/// A parser for an option that takes a whole number from `low` to `high`,
+/// which says what is wrong in the reader's language (clap's own range
+/// check would say it in English).
+fn whole_number(low: u64, high: u64) -> impl Fn(&str) -> Result<u64, String> + Clone {
+    move |text| {
+        let number: u64 = text.parse().map_err(|error: std::num::ParseIntError| {
+            let kind = match error.kind() {
+                std::num::IntErrorKind::Empty => "empty",
+                std::num::IntErrorKind::PosOverflow => "too-large",
+                _ => "invalid-digit",
+            };
+            t!("check-error-number", kind = kind, rust = error.to_string())
+        })?;
+        if (low..=high).contains(&number) {
+            Ok(number)
+        } else {
+            Err(t!(
+                "check-error-out-of-range",
+                number = number.to_string(),
+                low = low.to_string(),
+                high = high.to_string()
+            ))
+        }
+    }
 }
 
 /// How to grade: what every run needs besides the server's address.
@@ -106,7 +145,9 @@ pub struct Settings {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    // --help, the command line's errors and every message in the reader's
+    // language (see chamada/i18n/*/check.ftl).
+    let args: Args = chamada::i18n::cli::parse("check");
     let settings = match settings(&args) {
         Ok(settings) => settings,
         Err(message) => {
@@ -137,6 +178,9 @@ fn main() -> ExitCode {
                 );
             } else {
                 print!("{}", report.text());
+                if !report.passed {
+                    print_book_hint();
+                }
             }
             if report.passed {
                 ExitCode::SUCCESS
@@ -155,19 +199,24 @@ fn main() -> ExitCode {
     }
 }
 
+/// Where the chapters a failure points to are, when they are pages of a
+/// built edition of the book (book/book/...) rather than its sources: in
+/// Portuguese, whose edition is built from book/po/pt-BR.po, a student
+/// has to build it (or serve it) first. The English pointers lead to
+/// book/src, which needs no building, so English says nothing more.
+fn print_book_hint() {
+    if t!("check-file-protocol").starts_with("book/book/") {
+        println!("\n{}", t!("check-report-book-hint"));
+    }
+}
+
 /// The settings the command line asks for, or why they cannot be had.
 fn settings(args: &Args) -> Result<Settings, String> {
     let key = if args.teacher_key {
-        let text = std::env::var("CHAMADA_TEACHER_KEY").map_err(|_| {
-            "--teacher-key reads the key from the environment variable CHAMADA_TEACHER_KEY, \
-             which is not set"
-                .to_owned()
-        })?;
+        let text =
+            std::env::var("CHAMADA_TEACHER_KEY").map_err(|_| t!("check-error-key-not-set"))?;
         // The message never repeats the key.
-        Some(TeacherKey::parse(&text).ok_or(
-            "CHAMADA_TEACHER_KEY: a teacher key is 1 to 64 printable ASCII characters \
-             without spaces",
-        )?)
+        Some(TeacherKey::parse(&text).ok_or_else(|| t!("check-error-key-invalid"))?)
     } else {
         None
     };
@@ -175,7 +224,7 @@ fn settings(args: &Args) -> Result<Settings, String> {
         key,
         timeout: Duration::from_secs(args.timeout),
         one_at_a_time: args.one_at_a_time,
-        repeat: args.repeat,
+        repeat: args.repeat as u32,
     })
 }
 
@@ -240,11 +289,23 @@ pub fn most_points(settings: &Settings) -> Vec<(checks::Category, u32)> {
 fn reachable(server: &str, timeout: Duration) -> Result<SocketAddr, String> {
     let addr = server
         .to_socket_addrs()
-        .map_err(|error| format!("{server:?} is not HOST:PORT ({error})"))?
+        .map_err(|error| {
+            let server = format!("{server:?}");
+            t!(
+                "check-error-not-host-port",
+                server = server,
+                error = probe::io_error(&error)
+            )
+        })?
         .next()
-        .ok_or_else(|| format!("{server} has no address"))?;
-    TcpStream::connect_timeout(&addr, timeout)
-        .map_err(|error| format!("cannot connect to {addr}: {error}; is the server running?"))?;
+        .ok_or_else(|| t!("check-error-no-address", server = server))?;
+    TcpStream::connect_timeout(&addr, timeout).map_err(|error| {
+        t!(
+            "check-error-cannot-connect",
+            addr = addr.to_string(),
+            error = probe::io_error(&error)
+        )
+    })?;
     Ok(addr)
 }
 
@@ -265,8 +326,47 @@ fn end_left_open(probe: &Probe) {
             return;
         }
         // Any response will do; reading it notes an ENDED.
-        if conn.expect("a response", |_| true).is_err() {
+        if conn.expect(&t!("check-expect-any"), |_| true).is_err() {
             return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chamada::i18n;
+    use clap::CommandFactory;
+
+    /// Every text of `--help` comes from the catalogue, in both languages.
+    #[test]
+    fn every_help_text_has_its_message() {
+        i18n::cli::localize(Args::command(), "check").debug_assert();
+        for id in i18n::cli::message_ids(&Args::command(), "check") {
+            for lang in i18n::Lang::ALL {
+                assert!(
+                    i18n::try_text_in(lang, &id, None).is_ok(),
+                    "no {id} in {lang:?}"
+                );
+            }
+        }
+    }
+
+    /// Every check's name is a message, in both languages: a check added
+    /// with its English sentence in the code, not in check.ftl, fails here.
+    #[test]
+    fn every_check_has_its_name_in_the_catalogue() {
+        for check in checks::all(false, true)
+            .iter()
+            .chain(&checks::all(true, true))
+        {
+            for lang in i18n::Lang::ALL {
+                assert!(
+                    i18n::try_text_in(lang, check.name, None).is_ok(),
+                    "no {} in {lang:?}",
+                    check.name
+                );
+            }
         }
     }
 }

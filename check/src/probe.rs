@@ -15,7 +15,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use chamada::connection::is_timeout;
-use chamada::{ClassId, ErrorCode, Response, TeacherKey};
+use chamada::{t, ClassId, ErrorCode, Response, TeacherKey};
 use socket2::{Domain, Socket, Type};
 
 /// The most connections `check` keeps open at once. The checks need about a
@@ -26,9 +26,6 @@ pub const MAX_OPEN: usize = 64;
 /// (an `ENDED` of 500 students is about 5 kB); a server that sends more
 /// without a newline is broken, and must not fill our memory.
 const MAX_RESPONSE: u64 = 1 << 20;
-
-/// How a report says that no answer came: "nothing within 2.0 s".
-pub const HANGING: &str = "nothing within";
 
 /// How many lines of the log a failure shows.
 const SHOWN: usize = 12;
@@ -42,6 +39,9 @@ pub struct Failure {
     pub expected: String,
     /// What happened instead.
     pub got: String,
+    /// True when what happened is that nothing came in time: the server
+    /// hangs.
+    pub hung: bool,
 }
 
 /// What a read heard.
@@ -100,7 +100,7 @@ impl Probe {
         let skip = log.len().saturating_sub(SHOWN);
         let mut shown: Vec<String> = Vec::new();
         if skip > 0 {
-            shown.push(format!("({skip} earlier lines not shown)"));
+            shown.push(t!("check-log-skipped", count = skip));
         }
         shown.extend(log[skip..].iter().cloned());
         shown.join("\n")
@@ -110,7 +110,7 @@ impl Probe {
         let line = if who.is_empty() {
             what.to_owned()
         } else {
-            format!("{who}> {what}")
+            format!("{}> {what}", who_name(who))
         };
         lock(&self.log).push(line);
     }
@@ -121,6 +121,29 @@ impl Probe {
             sent: self.recent_log(),
             expected: expected.into(),
             got: got.into(),
+            hung: false,
+        }
+    }
+
+    /// A failure because of what a read heard: a hang is marked as one.
+    fn fail_heard(&self, expected: &str, heard: Heard) -> Failure {
+        let hung = matches!(heard, Heard::Silent);
+        Failure {
+            hung,
+            ..self.fail(expected, self.describe(heard))
+        }
+    }
+
+    /// What a read heard, in words for a report.
+    pub fn describe(&self, heard: Heard) -> String {
+        match heard {
+            Heard::Line(line) => line,
+            Heard::Closed => t!("check-got-closed"),
+            Heard::Silent => t!(
+                "check-got-silent",
+                seconds = crate::report::decimal(self.timeout.as_secs_f64())
+            ),
+            Heard::Broken(why) => why,
         }
     }
 
@@ -140,8 +163,8 @@ impl Probe {
         if self.open.fetch_add(1, Ordering::SeqCst) >= MAX_OPEN {
             self.open.fetch_sub(1, Ordering::SeqCst);
             return Err(self.fail(
-                format!("at most {MAX_OPEN} connections open at once"),
-                "check tried to open more (a bug in check)",
+                t!("check-expect-max-open", count = MAX_OPEN),
+                t!("check-got-too-many-open"),
             ));
         }
         let opened = open_stream(self.addr, self.timeout, window).and_then(|stream| {
@@ -154,8 +177,12 @@ impl Probe {
             Err(error) => {
                 self.open.fetch_sub(1, Ordering::SeqCst);
                 return Err(self.fail(
-                    format!("{who} connects to {}", self.addr),
-                    format!("cannot connect: {error}"),
+                    t!(
+                        "check-expect-connects",
+                        who = who_name(who),
+                        addr = self.addr.to_string()
+                    ),
+                    t!("check-got-cannot-connect", error = io_error(&error)),
                 ));
             }
         };
@@ -163,7 +190,7 @@ impl Probe {
             Ok(clone) => BufReader::new(clone),
             Err(error) => {
                 self.open.fetch_sub(1, Ordering::SeqCst);
-                return Err(self.fail("a connection", error.to_string()));
+                return Err(self.fail(t!("check-expect-a-connection"), error.to_string()));
             }
         };
         Ok(Conn {
@@ -184,7 +211,7 @@ impl Probe {
         if let Some(key) = &self.key {
             let line = format!("AUTH {}\n", key.expose());
             // The log shows where the key came from, never the key.
-            conn.send_raw(line.as_bytes(), "AUTH <the key in CHAMADA_TEACHER_KEY>")?;
+            conn.send_raw(line.as_bytes(), &t!("check-sent-auth-key"))?;
             conn.expect("AUTHORIZED", |r| *r == Response::Authorized)?;
         }
         Ok(conn)
@@ -202,6 +229,37 @@ impl Probe {
             Response::Ended { class, .. } => lock(&self.left_open).remove(&class.get()),
             _ => false,
         };
+    }
+}
+
+/// A system error in the reader's language: the usual network and file
+/// errors have a message (`check-io-error`); in English, and for any
+/// other error, the system's own words.
+pub fn io_error(error: &io::Error) -> String {
+    use io::ErrorKind::*;
+    let kind = match error.kind() {
+        ConnectionRefused => "refused",
+        ConnectionReset | ConnectionAborted => "reset",
+        TimedOut | WouldBlock => "timed-out",
+        BrokenPipe => "broken-pipe",
+        NotFound => "not-found",
+        PermissionDenied => "permission",
+        AddrNotAvailable => "address-not-available",
+        InvalidInput => "invalid-input",
+        _ => "other",
+    };
+    t!("check-io-error", kind = kind, os = error.to_string())
+}
+
+/// A connection's name as the log shows it, in the reader's language:
+/// "teacher 1" is `check-who-teacher-1`. A name with no message (a
+/// student's id, say) stays as it is.
+pub fn who_name(who: &str) -> String {
+    let id = format!("check-who-{}", who.replace(' ', "-"));
+    if chamada::i18n::has(&id) {
+        t!(&id)
+    } else {
+        who.to_owned()
     }
 }
 
@@ -256,8 +314,8 @@ impl Conn<'_> {
         self.probe.write_log(&self.who, shown);
         self.stream.write_all(bytes).map_err(|error| {
             self.probe.fail(
-                "the server takes the request",
-                format!("sending failed: {error}"),
+                t!("check-expect-takes-request"),
+                t!("check-got-sending-failed", error = io_error(&error)),
             )
         })
     }
@@ -276,8 +334,8 @@ impl Conn<'_> {
             }
             self.stream.write_all(piece).map_err(|error| {
                 self.probe.fail(
-                    "the server takes the request",
-                    format!("sending failed: {error}"),
+                    t!("check-expect-takes-request"),
+                    t!("check-got-sending-failed", error = io_error(&error)),
                 )
             })?;
         }
@@ -290,12 +348,8 @@ impl Conn<'_> {
     /// sent.
     pub fn send_until_stuck(&mut self, request: &str, patience: Duration, most: usize) -> usize {
         let chunk = format!("{request}\n").repeat(4096 / (request.len() + 1));
-        self.probe.write_log(
-            &self.who,
-            &format!(
-                "{request}, again and again, reading nothing, until the server stops taking them"
-            ),
-        );
+        self.probe
+            .write_log(&self.who, &t!("check-sent-until-stuck", request = request));
         let _ = self.stream.set_write_timeout(Some(patience));
         let mut sent = 0;
         'sending: while sent < most {
@@ -321,7 +375,7 @@ impl Conn<'_> {
             .shutdown(std::net::Shutdown::Write)
             .map_err(|error| {
                 self.probe
-                    .fail("the connection closes its sending side", error.to_string())
+                    .fail(t!("check-expect-closes-sending"), error.to_string())
             })
     }
 
@@ -337,8 +391,8 @@ impl Conn<'_> {
             .write_all(format!("{request}\n").as_bytes())
             .map_err(|error| {
                 self.probe.fail(
-                    "the server takes the request",
-                    format!("sending failed: {error}"),
+                    t!("check-expect-takes-request"),
+                    t!("check-got-sending-failed", error = io_error(&error)),
                 )
             })
     }
@@ -372,14 +426,13 @@ impl Conn<'_> {
                     return Heard::Line(text.to_owned());
                 }
                 Ok(_) if self.pending.len() as u64 >= MAX_RESPONSE => {
-                    return Heard::Broken(format!("a line longer than {MAX_RESPONSE} bytes"));
+                    return Heard::Broken(t!("check-got-line-too-long", bytes = MAX_RESPONSE));
                 }
                 Ok(0) if self.pending.is_empty() => return Heard::Closed,
                 Ok(0) => {
                     let half = String::from_utf8_lossy(&self.pending).into_owned();
-                    return Heard::Broken(format!(
-                        "half a line, then the server hung up: {half:?}"
-                    ));
+                    let half = format!("{half:?}");
+                    return Heard::Broken(t!("check-got-half-line", half = half));
                 }
                 Ok(_) => continue,
                 Err(error) if is_timeout(&error) => continue,
@@ -403,11 +456,13 @@ impl Conn<'_> {
     ) -> Result<Response, Failure> {
         let line = match self.hear() {
             Heard::Line(line) => line,
-            other => return Err(self.probe.fail(expected, self.describe(other))),
+            other => return Err(self.probe.fail_heard(expected, other)),
         };
         let (response, time) = read_response(&line).map_err(|why| {
-            self.probe
-                .fail(expected, format!("{line}\n(not a response: {why})"))
+            self.probe.fail(
+                expected,
+                format!("{line}\n{}", t!("check-got-not-a-response", why = why)),
+            )
         })?;
         self.probe.track(&response);
         self.last_time = time;
@@ -444,21 +499,13 @@ impl Conn<'_> {
     pub fn expect_closed(&mut self, expected: &str) -> Result<(), Failure> {
         match self.hear() {
             Heard::Closed => Ok(()),
-            other => Err(self.probe.fail(expected, self.describe(other))),
+            other => Err(self.probe.fail_heard(expected, other)),
         }
     }
 
     /// What a read heard, in words for a report.
     pub fn describe(&self, heard: Heard) -> String {
-        match heard {
-            Heard::Line(line) => line,
-            Heard::Closed => "the server closed the connection".to_owned(),
-            Heard::Silent => format!(
-                "{HANGING} {:.1} s: the server is hanging (still waiting for something?)",
-                self.probe.timeout.as_secs_f64()
-            ),
-            Heard::Broken(why) => why,
-        }
+        self.probe.describe(heard)
     }
 }
 
@@ -595,6 +642,7 @@ mod tests {
 
     #[test]
     fn no_more_than_max_open_connections_at_once() {
+        chamada::i18n::choose(chamada::i18n::Lang::En);
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let probe = Probe::new(listener.local_addr().unwrap(), Duration::from_secs(5), None);
         let open: Vec<Conn<'_>> = (0..MAX_OPEN).map(|_| probe.connect("").unwrap()).collect();

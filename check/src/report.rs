@@ -5,7 +5,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::checks::{Category, Chapter, Check};
+use chamada::t;
+
+use crate::checks::{Category, ChapterText, Check};
 use crate::probe::Failure;
 
 /// How one check went.
@@ -60,16 +62,16 @@ pub struct CategoryScore {
 pub struct CheckReport {
     /// Its category.
     pub category: Category,
-    /// What it checks.
-    pub name: &'static str,
+    /// What it checks, in the reader's language.
+    pub name: String,
     /// Points scored.
     pub score: u32,
     /// Points possible.
     pub points: u32,
     /// True if it passed.
     pub passed: bool,
-    /// Where the book explains it.
-    pub chapter: Chapter,
+    /// Where the book explains it, in the reader's language.
+    pub chapter: ChapterText,
     /// How long it took, in seconds.
     pub seconds: f64,
     /// What was sent (failures only).
@@ -181,8 +183,13 @@ impl Report {
             .iter()
             .filter(|c| !c.passed)
             .map(|c| match (self.runs, c.failed_runs) {
-                (1, _) | (_, None) => c.name.to_owned(),
-                (runs, Some(failed)) => format!("{} (failed in {failed} of {runs} runs)", c.name),
+                (1, _) | (_, None) => c.name.clone(),
+                (runs, Some(failed)) => t!(
+                    "check-failed-in-runs",
+                    name = c.name.as_str(),
+                    failed = failed,
+                    runs = runs
+                ),
             })
             .collect()
     }
@@ -190,12 +197,16 @@ impl Report {
     /// The report for a person.
     pub fn text(&self) -> String {
         let mut out = String::new();
-        let mode = if self.one_at_a_time {
-            " (graded as a server that serves one client at a time)"
+        let header = if self.one_at_a_time {
+            t!(
+                "check-report-header-one-at-a-time",
+                server = self.server.as_str()
+            )
         } else {
-            ""
+            t!("check-report-header", server = self.server.as_str())
         };
-        let _ = writeln!(out, "check {}{mode}", self.server);
+        let _ = writeln!(out, "{header}");
+        let layout = Layout::new();
         for category in &self.categories {
             let _ = writeln!(
                 out,
@@ -209,7 +220,7 @@ impl Report {
                 .iter()
                 .filter(|c| c.category == category.category)
             {
-                check.write_text(&mut out, self.runs);
+                check.write_text(&mut out, self.runs, &layout);
             }
         }
         let by_category: Vec<String> = self
@@ -217,25 +228,72 @@ impl Report {
             .iter()
             .map(|c| format!("{} {}/{}", c.category.name(), c.score, c.max))
             .collect();
-        let verdict = if self.passed {
-            "every check passed"
+        let passed = if self.passed { "yes" } else { "no" };
+        let id = if self.runs > 1 {
+            "check-report-score-repeated"
         } else {
-            "some checks failed"
+            "check-report-score"
         };
-        let runs = if self.runs > 1 {
-            format!(" (every check run {} times)", self.runs)
-        } else {
-            String::new()
-        };
-        let _ = writeln!(
-            out,
-            "\nscore: {}/{} ({}); {verdict}{runs} in {:.1} s",
-            self.score,
-            self.max,
-            by_category.join(", "),
-            self.seconds
+        let score = t!(
+            id,
+            score = self.score,
+            max = self.max,
+            categories = by_category.join(", "),
+            passed = passed,
+            runs = self.runs,
+            seconds = decimal(self.seconds)
         );
+        let _ = writeln!(out, "\n{score}");
         out
+    }
+}
+
+/// A number of seconds with one decimal, written as the reader's language
+/// writes numbers: 0.2 in English, 0,2 in Portuguese.
+pub fn decimal(seconds: f64) -> String {
+    let text = format!("{seconds:.1}");
+    match chamada::i18n::lang() {
+        chamada::i18n::Lang::PtBr => text.replace('.', ","),
+        chamada::i18n::Lang::En => text,
+    }
+}
+
+/// The columns of a check's lines in the reader's language: the marks
+/// `ok` and `FAIL` and the labels `sent`, `expected`, `got`, `read` are
+/// padded to the longest one, so that what follows them lines up however
+/// long the words are (counted in characters, not bytes: "não" is three).
+struct Layout {
+    passed: String,
+    failed: String,
+    mark_width: usize,
+    labels: [String; 4],
+    label_width: usize,
+}
+
+impl Layout {
+    fn new() -> Layout {
+        let passed = t!("check-report-ok");
+        let failed = t!("check-report-fail");
+        let labels = [
+            t!("check-report-sent"),
+            t!("check-report-expected"),
+            t!("check-report-got"),
+            t!("check-report-read"),
+        ];
+        let width = |texts: &[&String]| texts.iter().map(|t| t.chars().count()).max();
+        Layout {
+            mark_width: width(&[&passed, &failed]).unwrap_or(4).max(4),
+            // One space more than the longest label, as "expected " has.
+            label_width: width(&labels.iter().collect::<Vec<_>>()).unwrap_or(8) + 1,
+            passed,
+            failed,
+            labels,
+        }
+    }
+
+    /// The indent of the lines under a check's: past its mark.
+    fn indent(&self) -> String {
+        " ".repeat(2 + self.mark_width + 1)
     }
 }
 
@@ -245,11 +303,11 @@ impl CheckReport {
         let failure = outcome.result.as_ref().err();
         CheckReport {
             category: check.category,
-            name: check.name,
+            name: t!(check.name),
             score: if failure.is_none() { check.points } else { 0 },
             points: check.points,
             passed: failure.is_none(),
-            chapter: check.chapter,
+            chapter: check.chapter.text(),
             seconds: (outcome.seconds * 1000.0).round() / 1000.0,
             sent: failure.map(|f| f.sent.clone()),
             expected: failure.map(|f| f.expected.clone()),
@@ -258,47 +316,52 @@ impl CheckReport {
         }
     }
 
-    fn write_text(&self, out: &mut String, runs: u32) {
-        let mark = if self.passed { "ok  " } else { "FAIL" };
+    fn write_text(&self, out: &mut String, runs: u32, layout: &Layout) {
+        let (mark, width) = (&layout.passed, layout.mark_width);
+        let mark = if self.passed { mark } else { &layout.failed };
         let _ = writeln!(
             out,
-            "  {mark} {} ({}/{})",
+            "  {mark:<width$} {} ({}/{})",
             self.name, self.score, self.points
         );
         if self.passed {
             return;
         }
+        let indent = layout.indent();
         if let Some(failed) = self.failed_runs {
-            let _ = writeln!(
-                out,
-                "       failed in {failed} of {runs} runs; the first time:"
-            );
+            let note = t!("check-report-failed-runs", failed = failed, runs = runs);
+            let _ = writeln!(out, "{indent}{note}");
         }
-        for (label, text) in [
-            ("sent", &self.sent),
-            ("expected", &self.expected),
-            ("got", &self.got),
-        ] {
+        let width = layout.label_width;
+        let under = " ".repeat(indent.len() + width + 1);
+        for (label, text) in layout
+            .labels
+            .iter()
+            .zip([&self.sent, &self.expected, &self.got])
+        {
             let text = text.as_deref().unwrap_or_default();
             let mut lines = text.lines();
-            let _ = writeln!(
-                out,
-                "       {label:<9} {}",
-                lines.next().unwrap_or_default()
-            );
+            let first = lines.next().unwrap_or_default();
+            let _ = writeln!(out, "{indent}{label:<width$} {first}");
             for line in lines {
-                let _ = writeln!(out, "                 {line}");
+                let _ = writeln!(out, "{under}{line}");
             }
         }
         let chapter = &self.chapter;
-        let section = chapter
-            .section
-            .map(|s| format!(", section \"{s}\""))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "       read      \"{}\"{section} ({})",
-            chapter.title, chapter.file
-        );
+        let pointer = match &chapter.section {
+            Some(section) => t!(
+                "check-report-chapter-section",
+                title = chapter.title.as_str(),
+                section = section.as_str(),
+                file = chapter.file.as_str()
+            ),
+            None => t!(
+                "check-report-chapter",
+                title = chapter.title.as_str(),
+                file = chapter.file.as_str()
+            ),
+        };
+        let label = &layout.labels[3];
+        let _ = writeln!(out, "{indent}{label:<width$} {pointer}");
     }
 }

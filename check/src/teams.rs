@@ -24,6 +24,8 @@ use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
+use chamada::t;
+
 use crate::report::Report;
 use crate::Settings;
 
@@ -62,22 +64,20 @@ pub fn parse_teams(text: &str) -> Result<Vec<Team>, String> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let at = |why: &str| format!("line {}: {why}", number + 1);
+        let at = |why: String| t!("check-teams-at-line", line = number + 1, why = why);
         let (name, command) = line
             .split_once(char::is_whitespace)
-            .ok_or_else(|| at("a team is `NAME COMMAND...`, and this line has no command"))?;
+            .ok_or_else(|| at(t!("check-teams-no-command")))?;
         let valid = !name.starts_with('.')
             && name
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
         if !valid {
-            return Err(at(&format!(
-                "{name:?} cannot be a team's name: use letters, digits, - _ and . \
-                 (it names the team's files)"
-            )));
+            let name = format!("{name:?}");
+            return Err(at(t!("check-teams-bad-name", name = name)));
         }
         if teams.iter().any(|t| t.name == name) {
-            return Err(at(&format!("team {name} is listed twice")));
+            return Err(at(t!("check-teams-twice", name = name)));
         }
         teams.push(Team {
             name: name.to_owned(),
@@ -85,7 +85,7 @@ pub fn parse_teams(text: &str) -> Result<Vec<Team>, String> {
         });
     }
     if teams.is_empty() {
-        return Err("the teams file lists no team".to_owned());
+        return Err(t!("check-teams-none"));
     }
     Ok(teams)
 }
@@ -98,12 +98,15 @@ pub fn grade_class(
     limits: &Limits,
 ) -> Result<(), String> {
     let text = fs::read_to_string(file)
-        .map_err(|error| format!("cannot read {}: {error}", file.display()))?;
+        .map_err(|error| cannot("check-error-cannot-read", file, &error))?;
     let teams = parse_teams(&text).map_err(|why| format!("{}: {why}", file.display()))?;
-    fs::create_dir_all(out).map_err(|error| format!("cannot create {}: {error}", out.display()))?;
+    fs::create_dir_all(out).map_err(|error| cannot("check-error-cannot-create", out, &error))?;
     let mut graded = Vec::new();
     for team in teams {
-        eprintln!("check: grading {} ...", team.name);
+        eprintln!(
+            "check: {}",
+            t!("check-teams-grading", team = team.name.as_str())
+        );
         let (outcome, start_up) = run::grade_team(&team, out, settings, limits);
         let result = Graded {
             team,
@@ -115,10 +118,17 @@ pub fn grade_class(
     }
     let csv = grades_csv(&graded, settings);
     let path = out.join("grades.csv");
-    fs::write(&path, csv).map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+    fs::write(&path, csv).map_err(|error| cannot("check-error-cannot-write", &path, &error))?;
     print!("{}", summary(&graded, settings));
-    println!("\ngrades in {}", path.display());
+    let path = path.display().to_string();
+    println!("\n{}", t!("check-teams-grades-in", path = path));
     Ok(())
+}
+
+/// "cannot read FILE: why", and the like: `id` says what could not be done.
+pub fn cannot(id: &str, path: &Path, error: &std::io::Error) -> String {
+    let path = path.display().to_string();
+    t!(id, path = path, error = crate::probe::io_error(error))
 }
 
 fn write_json(out: &Path, graded: &Graded, settings: &Settings) -> Result<(), String> {
@@ -141,8 +151,7 @@ fn write_json(out: &Path, graded: &Graded, settings: &Settings) -> Result<(), St
     };
     let path = out.join(format!("{}.json", graded.team.name));
     let text = serde_json::to_string_pretty(&json).unwrap_or_default();
-    fs::write(&path, text + "\n")
-        .map_err(|error| format!("cannot write {}: {error}", path.display()))
+    fs::write(&path, text + "\n").map_err(|error| cannot("check-error-cannot-write", &path, &error))
 }
 
 /// The most points a team can score.
@@ -164,7 +173,7 @@ fn field(text: &str) -> String {
 fn grades_csv(graded: &[Graded], settings: &Settings) -> String {
     let categories = crate::most_points(settings);
     let mut header = vec!["team".to_owned(), "score".to_owned(), "max".to_owned()];
-    header.extend(categories.iter().map(|(c, _)| field(c.name())));
+    header.extend(categories.iter().map(|(c, _)| field(c.key())));
     header.extend(["failed".to_owned(), "error".to_owned()]);
     let mut csv = header.join(",") + "\n";
     for one in graded {
@@ -193,34 +202,46 @@ fn grades_csv(graded: &[Graded], settings: &Settings) -> String {
     csv
 }
 
-/// The table printed at the end.
+/// The table printed at the end. Its columns are padded by characters,
+/// not bytes, so that accented headings line up.
 fn summary(graded: &[Graded], settings: &Settings) -> String {
+    let (team, score) = (
+        t!("check-teams-column-team"),
+        t!("check-teams-column-score"),
+    );
     let width = graded
         .iter()
-        .map(|g| g.team.name.len())
-        .chain([4])
+        .map(|g| g.team.name.chars().count())
+        .chain([team.chars().count()])
         .max()
         .unwrap_or(4);
-    let mut text = format!("\n{:width$}  {:>7}  result\n", "team", "score");
+    let score_width = score.chars().count().max(7);
+    let result = t!("check-teams-column-result");
+    let mut text = format!("\n{team:width$}  {score:>score_width$}  {result}\n");
     for one in graded {
         let (score, result) = match &one.outcome {
             Ok(report) if report.passed => (
                 format!("{}/{}", report.score, report.max),
-                "every check passed".to_owned(),
+                t!("check-teams-all-passed"),
             ),
-            Ok(report) => {
-                let failed = report.failed().len();
-                let s = if failed == 1 { "" } else { "s" };
-                (
-                    format!("{}/{}", report.score, report.max),
-                    format!("{failed} check{s} failed"),
-                )
-            }
-            Err(error) => (format!("0/{}", most(settings)), format!("error: {error}")),
+            Ok(report) => (
+                format!("{}/{}", report.score, report.max),
+                t!("check-teams-some-failed", count = report.failed().len()),
+            ),
+            Err(error) => (
+                format!("0/{}", most(settings)),
+                t!("check-teams-error", error = error.as_str()),
+            ),
         };
-        let _ = writeln!(text, "{:width$}  {score:>7}  {result}", one.team.name);
+        let _ = writeln!(
+            text,
+            "{:width$}  {score:>score_width$}  {result}",
+            one.team.name
+        );
         if let Some(note) = &one.start_up {
-            let _ = writeln!(text, "{:width$}           note: {note}", "");
+            let note = t!("check-teams-note", note = note.as_str());
+            let under = width + 2 + score_width + 2;
+            let _ = writeln!(text, "{:under$}{note}", "");
         }
     }
     text
@@ -240,7 +261,9 @@ mod run {
 
     use crossbeam_channel::{bounded, RecvTimeoutError};
 
-    use super::{Limits, Team};
+    use chamada::t;
+
+    use super::{cannot, Limits, Team};
     use crate::report::Report;
     use crate::Settings;
 
@@ -263,8 +286,12 @@ mod run {
         let log_path = out.join(format!("{}.log", team.name));
         let mut start_up = None;
         let graded = free_port().and_then(|port| {
-            let folder = tempfile::tempdir()
-                .map_err(|error| format!("cannot make a temporary folder: {error}"))?;
+            let folder = tempfile::tempdir().map_err(|error| {
+                t!(
+                    "check-teams-no-temp-folder",
+                    error = crate::probe::io_error(&error)
+                )
+            })?;
             let mut child = start(team, port, folder.path(), &log_path, settings)?;
             let graded = watch_and_grade(&mut child, port, settings, limits, || {
                 start_up = announced(&log_path, port);
@@ -283,14 +310,16 @@ mod run {
             let text = std::fs::read_to_string(log).unwrap_or_default();
             if let Some((first, _)) = text.split_once('\n') {
                 return (first.trim_end() != wanted).then(|| {
-                    format!("its first line was {first:?}, not {wanted:?} (PROTOCOL.md, Starting a server)")
+                    let (first, wanted) = (format!("{first:?}"), format!("{wanted:?}"));
+                    t!("check-teams-first-line", first = first, wanted = wanted)
                 });
             }
             if Instant::now() >= deadline {
-                return Some(format!(
-                    "it listened, but printed no whole line within {} s; PROTOCOL.md asks for \
-                     {wanted:?} first, flushed",
-                    FIRST_LINE_WITHIN.as_secs()
+                let wanted = format!("{wanted:?}");
+                return Some(t!(
+                    "check-teams-no-first-line",
+                    seconds = FIRST_LINE_WITHIN.as_secs(),
+                    wanted = wanted
                 ));
             }
             thread::sleep(LOOK_EVERY);
@@ -332,7 +361,12 @@ mod run {
         TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())
             .map(|addr| addr.port())
-            .map_err(|error| format!("cannot find a free port: {error}"))
+            .map_err(|error| {
+                t!(
+                    "check-teams-no-free-port",
+                    error = crate::probe::io_error(&error)
+                )
+            })
     }
 
     fn start(
@@ -343,10 +377,10 @@ mod run {
         settings: &Settings,
     ) -> Result<Child, String> {
         let log = File::create(log_path)
-            .map_err(|error| format!("cannot write {}: {error}", log_path.display()))?;
+            .map_err(|error| cannot("check-error-cannot-write", log_path, &error))?;
         let log_too = log
             .try_clone()
-            .map_err(|error| format!("cannot write {}: {error}", log_path.display()))?;
+            .map_err(|error| cannot("check-error-cannot-write", log_path, &error))?;
         let command = team.command.replace("{port}", &port.to_string());
         let mut sh = Command::new("sh");
         sh.arg("-c")
@@ -362,8 +396,14 @@ mod run {
             Some(key) => sh.env("CHAMADA_TEACHER_KEY", key.expose()),
             None => sh.env_remove("CHAMADA_TEACHER_KEY"),
         };
-        sh.spawn()
-            .map_err(|error| format!("cannot run sh -c {command:?}: {error}"))
+        sh.spawn().map_err(|error| {
+            let command = format!("{command:?}");
+            t!(
+                "check-teams-cannot-run",
+                command = command,
+                error = crate::probe::io_error(&error)
+            )
+        })
     }
 
     /// Waits until something listens on `addr`, the command fails, or
@@ -382,19 +422,30 @@ mod run {
             // running in the background: keep waiting for the port.
             if let Ok(Some(status)) = child.try_wait() {
                 if !status.success() {
-                    return Err(format!(
-                        "the command ended ({status}) without listening on {addr}; see its .log"
+                    return Err(t!(
+                        "check-teams-ended-early",
+                        status = exit_status(status),
+                        addr = addr.to_string()
                     ));
                 }
             }
             if Instant::now() >= deadline {
-                return Err(format!(
-                    "nothing listened on {addr} within {} s (does the command use {{port}}?); \
-                     see its .log",
-                    patience.as_secs()
+                return Err(t!(
+                    "check-teams-never-listened",
+                    addr = addr.to_string(),
+                    seconds = patience.as_secs()
                 ));
             }
             thread::sleep(LOOK_EVERY);
+        }
+    }
+
+    /// How a command ended, in the reader's language: "exit status: 1",
+    /// as Rust writes it in English; a signal as the system says it.
+    fn exit_status(status: std::process::ExitStatus) -> String {
+        match status.code() {
+            Some(code) => t!("check-teams-exit-code", code = code),
+            None => status.to_string(),
         }
     }
 
@@ -443,8 +494,7 @@ mod run {
         _: &Settings,
         _: &Limits,
     ) -> (Result<Report, String>, Option<String>) {
-        let why = "--teams needs sh and process groups: run it on Linux or macOS (or in WSL)";
-        (Err(why.to_owned()), None)
+        (Err(chamada::t!("check-teams-unix-only")), None)
     }
 }
 
@@ -473,6 +523,7 @@ mod tests {
 
     #[test]
     fn a_bad_teams_file_says_which_line() {
+        chamada::i18n::choose(chamada::i18n::Lang::En);
         let error = |text: &str| parse_teams(text).unwrap_err();
         assert!(error("a x\nlonely\n").starts_with("line 2:"));
         assert!(error("../up x\n").contains("cannot be a team's name"));

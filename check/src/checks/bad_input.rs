@@ -2,7 +2,7 @@
 //! classes and student ids, and the teacher key. A refused request gets
 //! `ERROR bad-request` and the connection carries on.
 
-use chamada::{ErrorCode, Response};
+use chamada::{t, ErrorCode, Response};
 
 use super::{Category, Check, Ctx, PROTOCOL, PROTOCOL_MD};
 use crate::probe::{error, Failure};
@@ -16,59 +16,23 @@ pub fn checks(with_key: bool) -> Vec<Check> {
         run,
     };
     let mut checks = vec![
-        check(
-            "an unknown request: ERROR bad-request, and the connection stays open",
-            1,
-            unknown,
-        ),
-        check(
-            "the wrong number of arguments: ERROR bad-request",
-            1,
-            arguments,
-        ),
-        check(
-            "a class that is not 1 to 4294967295: ERROR bad-request",
-            2,
-            bad_classes,
-        ),
-        check(
-            "a student id that is not 1 to 32 letters or digits: ERROR bad-request",
-            2,
-            bad_students,
-        ),
-        check(
-            "a line that is not UTF-8: ERROR bad-request, and the connection stays open",
-            1,
-            not_utf8,
-        ),
-        check(
-            "an AUTH key that is not 1 to 64 printable ASCII characters: ERROR bad-request",
-            1,
-            bad_keys,
-        ),
+        check("check-name-unknown", 1, unknown),
+        check("check-name-arguments", 1, arguments),
+        check("check-name-bad-classes", 2, bad_classes),
+        check("check-name-bad-students", 2, bad_students),
+        check("check-name-not-utf8", 1, not_utf8),
+        check("check-name-bad-keys", 1, bad_keys),
         Check {
-            chapter: PROTOCOL_MD.at("For implementers"),
-            ..check(
-                "only spaces and tabs separate words: other white space is part of a word",
-                1,
-                other_white_space,
-            )
+            chapter: PROTOCOL_MD.at("for-implementers"),
+            ..check("check-name-other-white-space", 1, other_white_space)
         },
         Check {
-            chapter: PROTOCOL_MD.at("For implementers"),
-            ..check(
-                "verbs ignore the case of ASCII letters only: \"ſtart\" and \"quıt\" are no verbs",
-                1,
-                ascii_case_only,
-            )
+            chapter: PROTOCOL_MD.at("for-implementers"),
+            ..check("check-name-ascii-case-only", 1, ascii_case_only)
         },
     ];
     if with_key {
-        checks.push(check(
-            "the teacher key: needed for START, and a wrong one refused",
-            2,
-            key,
-        ));
+        checks.push(check("check-name-key", 2, key));
     }
     checks
 }
@@ -81,10 +45,7 @@ fn all_refused(ctx: &Ctx, requests: &[&str]) -> Result<(), Failure> {
     for request in requests {
         conn.refuse(request, ErrorCode::BadRequest)?;
     }
-    conn.ask("HELP", "HELP ... (the connection is still open)", |r| {
-        *r == Response::Help
-    })?;
-    Ok(())
+    still_open(&mut conn)
 }
 
 fn unknown(ctx: &Ctx) -> Result<(), Failure> {
@@ -145,15 +106,9 @@ fn bad_students(ctx: &Ctx) -> Result<(), Failure> {
 
 fn not_utf8(ctx: &Ctx) -> Result<(), Failure> {
     let mut conn = ctx.probe.connect("")?;
-    conn.send_raw(
-        b"START \xff\xfe\n",
-        r"START \xff\xfe (bytes that are not UTF-8)",
-    )?;
+    conn.send_raw(b"START \xff\xfe\n", &t!("check-sent-not-utf8"))?;
     conn.expect(BAD_REQUEST, error(ErrorCode::BadRequest))?;
-    conn.ask("HELP", "HELP ... (the connection is still open)", |r| {
-        *r == Response::Help
-    })?;
-    Ok(())
+    still_open(&mut conn)
 }
 
 fn bad_keys(ctx: &Ctx) -> Result<(), Failure> {
@@ -163,18 +118,15 @@ fn bad_keys(ctx: &Ctx) -> Result<(), Failure> {
     let too_long = format!("AUTH {}", "k".repeat(65));
     conn.send(&too_long)?;
     conn.expect(
-        "ERROR bad-request ... (65 characters: a key has at most 64)",
+        &t!("check-expect-key-too-long"),
         error(ErrorCode::BadRequest),
     )?;
     conn.send("AUTH chave-secreta-\u{e9}")?;
     conn.expect(
-        "ERROR bad-request ... (é is not ASCII)",
+        &t!("check-expect-key-not-ascii"),
         error(ErrorCode::BadRequest),
     )?;
-    conn.ask("HELP", "HELP ... (the connection is still open)", |r| {
-        *r == Response::Help
-    })?;
-    Ok(())
+    still_open(&mut conn)
 }
 
 /// Sends `line` (without its `\n`), logged as `shown`, and expects
@@ -187,31 +139,38 @@ fn refused_as_written(
 ) -> Result<(), Failure> {
     conn.send_raw(format!("{line}\n").as_bytes(), shown)?;
     conn.expect(
-        &format!("{BAD_REQUEST} ({why})"),
+        &t!("check-expect-bad-request-because", why = why),
         error(ErrorCode::BadRequest),
     )?;
+    Ok(())
+}
+
+/// Asks `HELP`: a refused request must leave the connection open.
+fn still_open(conn: &mut crate::probe::Conn<'_>) -> Result<(), Failure> {
+    conn.ask("HELP", &t!("check-expect-still-open"), |r| {
+        *r == Response::Help
+    })?;
     Ok(())
 }
 
 fn other_white_space(ctx: &Ctx) -> Result<(), Failure> {
     let k = ctx.class();
     let mut conn = ctx.probe.teacher("")?;
-    let why = "only a space or a tab separates words";
-    for (separator, name) in [
-        ("\u{c}", r"\f (form feed)"),
-        ("\u{b}", r"\v (vertical tab)"),
-        ("\u{1f}", r"\x1f (unit separator)"),
-        ("\u{a0}", r"\u{a0} (no-break space)"),
+    let why = t!("check-why-separators");
+    for (separator, escaped, name) in [
+        ("\u{c}", r"\f", "check-char-form-feed"),
+        ("\u{b}", r"\v", "check-char-vertical-tab"),
+        ("\u{1f}", r"\x1f", "check-char-unit-separator"),
+        ("\u{a0}", r"\u{a0}", "check-char-no-break-space"),
     ] {
         let line = format!("START{separator}{k}");
-        refused_as_written(&mut conn, &line, &format!("START{name}{k}"), why)?;
+        let shown = format!("START{escaped} ({}){k}", t!(name));
+        refused_as_written(&mut conn, &line, &shown, &why)?;
     }
-    let why = "a line with anything but spaces and tabs is not blank";
-    refused_as_written(&mut conn, "\u{c}", r"\f (a form feed alone)", why)?;
-    conn.ask("HELP", "HELP ... (the connection is still open)", |r| {
-        *r == Response::Help
-    })?;
-    Ok(())
+    let why = t!("check-why-not-blank");
+    let shown = t!("check-sent-form-feed-alone");
+    refused_as_written(&mut conn, "\u{c}", &shown, &why)?;
+    still_open(&mut conn)
 }
 
 fn ascii_case_only(ctx: &Ctx) -> Result<(), Failure> {
@@ -220,14 +179,11 @@ fn ascii_case_only(ctx: &Ctx) -> Result<(), Failure> {
     // Unicode upper-cases ſ (long s) to S and ı (dotless i) to I, so a
     // server that folds case with Unicode rules takes these for START and
     // QUIT; the protocol folds only a-z.
-    let why = "only the ASCII letters a-z fold to A-Z";
+    let why = t!("check-why-ascii-fold");
     let start = format!("\u{17f}tart {k}");
-    refused_as_written(&mut conn, &start, &start, why)?;
-    refused_as_written(&mut conn, "qu\u{131}t", "qu\u{131}t", why)?;
-    conn.ask("HELP", "HELP ... (the connection is still open)", |r| {
-        *r == Response::Help
-    })?;
-    Ok(())
+    refused_as_written(&mut conn, &start, &start, &why)?;
+    refused_as_written(&mut conn, "qu\u{131}t", "qu\u{131}t", &why)?;
+    still_open(&mut conn)
 }
 
 fn key(ctx: &Ctx) -> Result<(), Failure> {

@@ -11,11 +11,11 @@ use std::collections::{BTreeSet, HashMap};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use chamada::{ClassId, Response, StudentId};
+use chamada::{t, ClassId, Response, StudentId};
 use crossbeam_channel::{bounded, unbounded, Receiver, Sender};
 
 use super::{Category, Check, Ctx, LESSON_01, LESSON_02};
-use crate::probe::{ended, presence, started, Conn, Failure, Heard, HANGING};
+use crate::probe::{ended, presence, started, who_name, Conn, Failure, Heard};
 
 pub fn checks(one_at_a_time: bool) -> Vec<Check> {
     let check = |name, points, chapter, run| Check {
@@ -25,19 +25,19 @@ pub fn checks(one_at_a_time: bool) -> Vec<Check> {
         chapter,
         run,
     };
-    let waits = LESSON_01.at("A second client waits");
-    let never_across_io = LESSON_02.at("Why the lock is never held across I/O");
-    let one_lock = LESSON_02.at("Check and act under one lock");
+    let waits = LESSON_01.at("second-client-waits");
+    let never_across_io = LESSON_02.at("lock-never-across-io");
+    let one_lock = LESSON_02.at("check-and-act");
     let first = if one_at_a_time {
         check(
-            "a second client waits while the first is connected, and is served once it leaves",
+            "check-name-second-client-waits",
             3,
             waits,
             second_client_waits,
         )
     } else {
         check(
-            "two silent clients (one sent nothing, one half a line) do not hold up a third",
+            "check-name-silent-clients",
             3,
             never_across_io,
             silent_clients,
@@ -45,9 +45,14 @@ pub fn checks(one_at_a_time: bool) -> Vec<Check> {
     };
     vec![
         first,
-        check("two teachers' classes stay apart", 3, LESSON_01.at("The state itself"), two_teachers),
         check(
-            "students answer while the teacher ends the roll call: every PRESENCE <class> is listed, no PRESENCE 0 is",
+            "check-name-two-teachers",
+            3,
+            LESSON_01.at("state-itself"),
+            two_teachers,
+        ),
+        check(
+            "check-name-answers-during-end",
             3,
             one_lock,
             answers_during_end,
@@ -62,11 +67,11 @@ const NO_ANSWER_YET: Duration = Duration::from_millis(300);
 fn silent_clients(ctx: &Ctx) -> Result<(), Failure> {
     let _silent = ctx.probe.connect("silent client")?;
     let mut half = ctx.probe.connect("half-line client")?;
-    half.send_raw(b"PRESENT ana", "PRESENT ana (no newline; then silence)")?;
+    half.send_raw(b"PRESENT ana", &t!("check-sent-half-then-silence"))?;
     let k = ctx.class();
     let served = (|| {
         let mut other = ctx.probe.teacher("third client")?;
-        let expected = format!("STARTED {k} <time> (at once: the others' silence is theirs alone)");
+        let expected = t!("check-expect-started-at-once", class = k.to_string());
         other.ask(&format!("START {k}"), &expected, started(k))?;
         let expected = format!("ENDED {k} <time> 0");
         other.ask(&format!("END {k}"), &expected, ended(k, &[]))
@@ -74,10 +79,8 @@ fn silent_clients(ctx: &Ctx) -> Result<(), Failure> {
     served.map(drop).map_err(|mut failure| {
         // Only a server that kept the third client waiting may be one that
         // serves one client at a time; any other failure has another cause.
-        if failure.got.starts_with(HANGING) {
-            failure.got +=
-                "\n(a server that serves one client at a time by design, like lesson 01, \
-                            is graded with --one-at-a-time)";
+        if failure.hung {
+            failure.got += &format!("\n{}", t!("check-got-hint-one-at-a-time"));
         }
         failure
     })
@@ -94,18 +97,16 @@ fn second_client_waits(ctx: &Ctx) -> Result<(), Failure> {
         other => {
             let got = second.describe(other);
             return Err(ctx.probe.fail(
-                "no answer to the second client while the first is connected",
-                format!(
-                    "{got}\n(this server serves clients at once: grade it without --one-at-a-time)"
-                ),
+                t!("check-expect-second-waits"),
+                format!("{got}\n{}", t!("check-got-hint-at-once")),
             ));
         }
     }
-    first.ask("HELP", "HELP ... (the first client is still served)", |r| {
+    first.ask("HELP", &t!("check-expect-first-still-served"), |r| {
         *r == Response::Help
     })?;
     drop(first);
-    second.expect("HELP ... (once the first client has left)", |r| {
+    second.expect(&t!("check-expect-once-first-left"), |r| {
         *r == Response::Help
     })?;
     Ok(())
@@ -198,21 +199,27 @@ fn two_teachers(ctx: &Ctx) -> Result<(), Failure> {
             presence(class),
         )?;
     }
-    let expected = format!("STATUS {y} <time> 2 bia caio (in any order)");
+    let any_order = |response: String| t!("check-expect-any-order", response = response);
+    let expected = any_order(format!("STATUS {y} <time> 2 bia caio"));
     teacher_y.ask(
         ctx,
         &format!("STATUS {y}"),
         &expected,
         lists_exactly(y, false, &["bia", "caio"]),
     )?;
-    let expected = format!("ENDED {x} <time> 2 ana duda (in any order)");
+    let expected = any_order(format!("ENDED {x} <time> 2 ana duda"));
     teacher_x.ask(
         ctx,
         &format!("END {x}"),
         &expected,
         lists_exactly(x, true, &["ana", "duda"]),
     )?;
-    let expected = format!("ENDED {y} <time> 2 bia caio (in any order; ending {x} left {y} alone)");
+    let expected = t!(
+        "check-expect-left-alone",
+        response = format!("ENDED {y} <time> 2 bia caio"),
+        ended = x.to_string(),
+        other = y.to_string()
+    );
     teacher_y.ask(
         ctx,
         &format!("END {y}"),
@@ -263,7 +270,7 @@ fn answer_for(
 ) -> Result<Vec<Answer>, Failure> {
     let mut conn = match conn {
         Some(conn) => conn,
-        None => ctx.probe.connect(&format!("client {client}"))?,
+        None => ctx.probe.connect(&t!("check-who-client", n = client))?,
     };
     let mut answers = Vec::with_capacity(ANSWERS_EACH);
     for n in 0..ANSWERS_EACH {
@@ -271,7 +278,7 @@ fn answer_for(
             let _ = gate.recv(); // returns once the gate's sender is gone
         }
         let student = student_id(client, n);
-        let expected = format!("PRESENCE {class} <time>, or PRESENCE 0 <time> once it has ended");
+        let expected = t!("check-expect-presence-or-zero", class = class.to_string());
         let response = conn.ask(&format!("PRESENT {student} {class}"), &expected, |r| {
             matches!(r, Response::Presence { class: c, .. } if c.is_none() || *c == Some(class))
         })?;
@@ -346,7 +353,7 @@ fn at_once(
     // Connected before any thread starts, so they all answer together.
     let mut conns = Vec::new();
     for client in 0..STUDENT_CLIENTS {
-        conns.push(ctx.probe.connect(&format!("client {client}"))?);
+        conns.push(ctx.probe.connect(&t!("check-who-client", n = client))?);
     }
     let (progress, heard) = unbounded();
     let (open_gate, gate) = bounded::<()>(0);
@@ -383,11 +390,7 @@ fn at_once(
             match student.join() {
                 Ok(Ok(some)) => answers.extend(some),
                 Ok(Err(failure)) => return Err(failure),
-                Err(_) => {
-                    return Err(ctx
-                        .probe
-                        .fail("", "a thread of check panicked (a bug in check)"))
-                }
+                Err(_) => return Err(ctx.probe.fail("", t!("check-got-panicked"))),
             }
         }
         Ok((view?, answers))
@@ -437,26 +440,46 @@ fn verdict(
 ) -> Result<(), Failure> {
     let by_id: HashMap<&str, &Answer> = answers.iter().map(|a| (a.student.as_str(), a)).collect();
     let recorded = answers.iter().filter(|a| a.recorded).count();
-    let how = if one_at_a_time {
-        "one client at a time"
-    } else {
-        "at once"
-    };
-    let summary = format!(
-        "teacher> START {class}\n\
-         {STUDENT_CLIENTS} clients, {how}, each PRESENT c<client>s<n> {class} for {ANSWERS_EACH} students, \
-         one request at a time ({STUDENTS} students in all)\n\
-         teacher> STATUS {class}, after about a quarter of the answers\n\
-         teacher> END {class}, after about half"
-    );
+    let how = if one_at_a_time { "in-turn" } else { "at-once" };
+    let teacher = who_name("teacher");
+    let class_text = class.to_string();
+    let summary = [
+        format!("{teacher}> START {class}"),
+        t!(
+            "check-sent-students-answer",
+            clients = STUDENT_CLIENTS,
+            how = how,
+            class = class_text.as_str(),
+            each = ANSWERS_EACH,
+            all = STUDENTS
+        ),
+        format!(
+            "{teacher}> {}",
+            t!(
+                "check-sent-status-after-quarter",
+                class = class_text.as_str()
+            )
+        ),
+        format!(
+            "{teacher}> {}",
+            t!("check-sent-end-after-half", class = class_text.as_str())
+        ),
+    ]
+    .join("\n");
     let told = format!(
-        "\n({recorded} students were told PRESENCE {class} <time>, {} PRESENCE 0 <time>)",
-        answers.len() - recorded
+        "\n{}",
+        t!(
+            "check-got-told-counts",
+            recorded = recorded,
+            class = class_text.as_str(),
+            refused = answers.len() - recorded
+        )
     );
     let fail = |expected: &str, got: String| Failure {
         sent: summary.clone(),
         expected: expected.to_owned(),
         got: got + &told,
+        hung: false,
     };
     for (name, response) in [("STATUS", &view.status), ("ENDED", &view.ended)] {
         let list = students_of(response);
@@ -465,21 +488,21 @@ fn verdict(
             let id = student.as_str();
             if !seen.insert(id) {
                 return Err(fail(
-                    &format!("{name} lists each student once"),
-                    format!("{name} lists {id} twice"),
+                    &t!("check-expect-lists-once", name = name),
+                    t!("check-got-lists-twice", name = name, id = id),
                 ));
             }
             match by_id.get(id) {
                 None => {
                     return Err(fail(
-                        &format!("{name} lists only students who answered"),
-                        format!("{name} lists {id}, who never answered"),
+                        &t!("check-expect-lists-only-answered", name = name),
+                        t!("check-got-lists-never-answered", name = name, id = id),
                     ))
                 }
                 Some(answer) if !answer.recorded => {
                     return Err(fail(
-                        &format!("nobody told PRESENCE 0 is listed by {name}"),
-                        format!("{id} was told PRESENCE 0, but {name} lists them"),
+                        &t!("check-expect-no-zero-listed", name = name),
+                        t!("check-got-zero-listed", name = name, id = id),
                     ))
                 }
                 Some(_) => {}
@@ -497,10 +520,12 @@ fn verdict(
         .collect();
     if let Some(first) = lost.first() {
         return Err(fail(
-            &format!("ENDED lists every student who was told PRESENCE {class} <time>"),
-            format!(
-                "{first} was told PRESENCE {class} <time>, but ENDED does not list them ({} such students lost)",
-                lost.len()
+            &t!("check-expect-ended-lists-all", class = class_text.as_str()),
+            t!(
+                "check-got-ended-lost",
+                id = *first,
+                class = class_text.as_str(),
+                count = lost.len()
             ),
         ));
     }
@@ -513,10 +538,14 @@ fn verdict(
     });
     if let Some(answer) = missing {
         return Err(fail(
-            &format!("STATUS lists every student told PRESENCE {class} before it was asked"),
-            format!(
-                "{} was told PRESENCE {class} before the STATUS, but STATUS does not list them",
-                answer.student
+            &t!(
+                "check-expect-status-lists-earlier",
+                class = class_text.as_str()
+            ),
+            t!(
+                "check-got-status-missed",
+                id = answer.student.as_str(),
+                class = class_text.as_str()
             ),
         ));
     }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use chamada::{ErrorCode, Response};
+use chamada::{t, ErrorCode, Response};
 
 use super::{Category, Check, Ctx, FRAMING, PROTOCOL_MD};
 use crate::probe::{ended, error, presence, started, status, Failure};
@@ -17,46 +17,18 @@ pub fn checks() -> Vec<Check> {
         run,
     };
     vec![
-        check(
-            "a request split over several writes is read whole",
-            2,
-            split,
-        ),
-        check(
-            "several requests in one write are answered one by one, in order",
-            2,
-            pipelined,
-        ),
-        check("lines ending in CR LF (telnet, Windows) work", 1, crlf),
-        check("blank lines get no response", 1, blank_lines),
-        check(
-            "a line of 256 bytes, the longest allowed, is answered",
-            1,
-            longest_line,
-        ),
-        check(
-            "a line of 257 bytes: ERROR line-too-long, then the server hangs up",
-            2,
-            too_long,
-        ),
+        check("check-name-split", 2, split),
+        check("check-name-pipelined", 2, pipelined),
+        check("check-name-crlf", 1, crlf),
+        check("check-name-blank-lines", 1, blank_lines),
+        check("check-name-longest-line", 1, longest_line),
+        check("check-name-too-long", 2, too_long),
         Check {
-            chapter: PROTOCOL_MD.at("Transport and framing"),
-            ..check(
-                "the 256 bytes count the line ending, CR and LF both",
-                1,
-                limit_counts_crlf,
-            )
+            chapter: PROTOCOL_MD.at("transport-and-framing"),
+            ..check("check-name-limit-counts-crlf", 1, limit_counts_crlf)
         },
-        check(
-            "8 KiB without a newline: ERROR line-too-long without waiting for the end",
-            2,
-            endless,
-        ),
-        check(
-            "a client that closes mid-line: its half request is not a request",
-            1,
-            vanished,
-        ),
+        check("check-name-endless", 2, endless),
+        check("check-name-vanished", 1, vanished),
     ]
 }
 
@@ -69,8 +41,7 @@ fn split(ctx: &Ctx) -> Result<(), Failure> {
     conn.start(k)?;
     let last = format!("{k}\n");
     let pieces: [&[u8]; 4] = [b"PRE", b"SENT a", b"na ", last.as_bytes()];
-    let shown =
-        format!("PRESENT ana {k}, in 4 writes 30 ms apart: \"PRE\" \"SENT a\" \"na \" \"{k}\\n\"");
+    let shown = t!("check-sent-split", class = k.to_string());
     conn.send_pieces(&pieces, PAUSE, &shown)?;
     conn.expect(&format!("PRESENCE {k} <time>"), presence(k))?;
     conn.end(k, &["ana"])?;
@@ -90,14 +61,15 @@ fn pipelined(ctx: &Ctx) -> Result<(), Failure> {
     let batch: String = requests.iter().map(|r| format!("{r}\n")).collect();
     conn.send_raw(
         batch.as_bytes(),
-        &format!("{} (all in one write)", requests.join("\\n")),
+        &t!("check-sent-one-write", requests = requests.join("\\n")),
     )?;
-    conn.expect(&format!("1st: STARTED {k} <time>"), started(k))?;
-    conn.expect(&format!("2nd: PRESENCE {k} <time>"), presence(k))?;
-    conn.expect(&format!("3rd: PRESENCE {k} <time>"), presence(k))?;
-    let expected = format!("4th: STATUS {k} <time> 2 ana bia");
+    let nth = |n: u32, response: String| t!("check-expect-nth", n = n, response = response);
+    conn.expect(&nth(1, format!("STARTED {k} <time>")), started(k))?;
+    conn.expect(&nth(2, format!("PRESENCE {k} <time>")), presence(k))?;
+    conn.expect(&nth(3, format!("PRESENCE {k} <time>")), presence(k))?;
+    let expected = nth(4, format!("STATUS {k} <time> 2 ana bia"));
     conn.expect(&expected, status(k, &["ana", "bia"]))?;
-    let expected = format!("5th: ENDED {k} <time> 2 ana bia");
+    let expected = nth(5, format!("ENDED {k} <time> 2 ana bia"));
     conn.expect(&expected, ended(k, &["ana", "bia"]))?;
     Ok(())
 }
@@ -122,15 +94,24 @@ fn crlf(ctx: &Ctx) -> Result<(), Failure> {
 
 fn blank_lines(ctx: &Ctx) -> Result<(), Failure> {
     let mut conn = ctx.probe.connect("")?;
-    let shown = r"\n\r\n   \n\t\nHELP\n (four blank lines, then HELP, in one write)";
-    conn.send_raw(b"\n\r\n   \n\t\nHELP\n", shown)?;
-    conn.expect("HELP ... (the only response)", |r| *r == Response::Help)?;
-    conn.ask(
-        "QUIT",
-        "BYE (no response to a blank line in between)",
-        |r| *r == Response::Bye,
-    )?;
+    let shown = t!("check-sent-blank-lines");
+    conn.send_raw(b"\n\r\n   \n\t\nHELP\n", &shown)?;
+    conn.expect(&t!("check-expect-help-only"), |r| *r == Response::Help)?;
+    conn.ask("QUIT", &t!("check-expect-bye-no-blank"), |r| {
+        *r == Response::Bye
+    })?;
     Ok(())
+}
+
+/// How the log shows `HELP` padded with `spaces` spaces and `ending`
+/// (`\n` or `\r\n`), `bytes` bytes in all.
+fn padded_shown(spaces: usize, ending: &str, bytes: usize) -> String {
+    t!(
+        "check-sent-padded",
+        spaces = spaces,
+        ending = ending,
+        bytes = bytes
+    )
 }
 
 /// `HELP` padded with spaces to `bytes` bytes, the `\n` included.
@@ -141,7 +122,7 @@ fn padded_help(bytes: usize) -> String {
 fn longest_line(ctx: &Ctx) -> Result<(), Failure> {
     let mut conn = ctx.probe.connect("")?;
     let line = padded_help(256);
-    conn.send_raw(line.as_bytes(), r"HELP, 251 spaces, \n (256 bytes)")?;
+    conn.send_raw(line.as_bytes(), &padded_shown(251, r"\n", 256))?;
     conn.expect("HELP ...", |r| *r == Response::Help)?;
     Ok(())
 }
@@ -149,34 +130,31 @@ fn longest_line(ctx: &Ctx) -> Result<(), Failure> {
 fn too_long(ctx: &Ctx) -> Result<(), Failure> {
     let mut conn = ctx.probe.connect("")?;
     let line = padded_help(257);
-    conn.send_raw(line.as_bytes(), r"HELP, 252 spaces, \n (257 bytes)")?;
+    conn.send_raw(line.as_bytes(), &padded_shown(252, r"\n", 257))?;
     conn.expect("ERROR line-too-long ...", error(ErrorCode::LineTooLong))?;
-    conn.expect_closed("the server closes the connection after line-too-long")
+    conn.expect_closed(&t!("check-expect-closed-after-too-long"))
 }
 
 fn limit_counts_crlf(ctx: &Ctx) -> Result<(), Failure> {
     let mut conn = ctx.probe.connect("")?;
     let line = format!("HELP{}\r\n", " ".repeat(250));
-    conn.send_raw(line.as_bytes(), r"HELP, 250 spaces, \r\n (256 bytes)")?;
-    conn.expect(
-        "HELP ... (256 bytes with the CR and LF: the longest allowed)",
-        |r| *r == Response::Help,
-    )?;
+    conn.send_raw(line.as_bytes(), &padded_shown(250, r"\r\n", 256))?;
+    conn.expect(&t!("check-expect-help-256-crlf"), |r| *r == Response::Help)?;
     let line = format!("HELP{}\r\n", " ".repeat(251));
-    conn.send_raw(line.as_bytes(), r"HELP, 251 spaces, \r\n (257 bytes)")?;
+    conn.send_raw(line.as_bytes(), &padded_shown(251, r"\r\n", 257))?;
     conn.expect(
-        "ERROR line-too-long ... (257 bytes with the CR and LF)",
+        &t!("check-expect-too-long-257-crlf"),
         error(ErrorCode::LineTooLong),
     )?;
-    conn.expect_closed("the server closes the connection after line-too-long")
+    conn.expect_closed(&t!("check-expect-closed-after-too-long"))
 }
 
 fn endless(ctx: &Ctx) -> Result<(), Failure> {
     let mut conn = ctx.probe.connect("")?;
     let line = format!("PRESENT {}", "a".repeat(8 * 1024));
-    conn.send_raw(line.as_bytes(), "PRESENT aaaa... (8 KiB, no newline)")?;
+    conn.send_raw(line.as_bytes(), &t!("check-sent-endless"))?;
     conn.expect("ERROR line-too-long ...", error(ErrorCode::LineTooLong))?;
-    conn.expect_closed("the server closes the connection after line-too-long")
+    conn.expect_closed(&t!("check-expect-closed-after-too-long"))
 }
 
 fn vanished(ctx: &Ctx) -> Result<(), Failure> {
@@ -185,16 +163,14 @@ fn vanished(ctx: &Ctx) -> Result<(), Failure> {
     let half = format!("START {k}");
     gone.send_raw(
         half.as_bytes(),
-        &format!("{half} (no newline; then it closes its side)"),
+        &t!("check-sent-half-then-close", request = half.as_str()),
     )?;
     // The client says it will send nothing more (a TCP FIN) and waits for
     // the server to close in turn: then the server has read the end.
     gone.finish_sending()?;
-    gone.expect_closed(
-        "the server closes the connection, without a response: a line that never ended is no request",
-    )?;
+    gone.expect_closed(&t!("check-expect-closed-no-response"))?;
     let mut conn = ctx.probe.teacher("another client")?;
-    let expected = "ERROR not-open ... (the half line was no request)";
-    conn.ask(&format!("STATUS {k}"), expected, error(ErrorCode::NotOpen))?;
+    let expected = t!("check-expect-half-no-request");
+    conn.ask(&format!("STATUS {k}"), &expected, error(ErrorCode::NotOpen))?;
     Ok(())
 }

@@ -12,7 +12,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
-use chamada::{Capacity, ClassId, ErrorCode, Response};
+use chamada::{t, Capacity, ClassId, ErrorCode, Response};
 
 use super::{Category, Check, Ctx, PROTOCOL};
 use crate::probe::{error, Conn, Failure};
@@ -34,20 +34,12 @@ pub fn checks() -> Vec<Check> {
         category: Category::BadInput,
         name,
         points,
-        chapter: PROTOCOL.at("Errors"),
+        chapter: PROTOCOL.at("errors"),
         run,
     };
     vec![
-        check(
-            "a full class: ERROR full for a new student, PRESENCE for one already listed",
-            2,
-            class_full,
-        ),
-        check(
-            "a full server: ERROR full for a START, and room again after an END",
-            2,
-            server_full,
-        ),
+        check("check-name-class-full", 2, class_full),
+        check("check-name-server-full", 2, server_full),
     ]
 }
 
@@ -77,7 +69,7 @@ fn side_by_side<T: Send>(
         let threads: Vec<_> = (0..count)
             .map(|n| {
                 scope.spawn(move || {
-                    let mut conn = ctx.probe.teacher(&format!("helper {}", n + 1))?;
+                    let mut conn = ctx.probe.teacher(&t!("check-who-helper", n = n + 1))?;
                     work(n, count, &mut conn)
                 })
             })
@@ -85,11 +77,9 @@ fn side_by_side<T: Send>(
         threads
             .into_iter()
             .map(|thread| {
-                thread.join().unwrap_or_else(|_| {
-                    Err(ctx
-                        .probe
-                        .fail("", "a thread of check panicked (a bug in check)"))
-                })
+                thread
+                    .join()
+                    .unwrap_or_else(|_| Err(ctx.probe.fail("", t!("check-got-panicked"))))
             })
             .collect()
     })
@@ -98,14 +88,15 @@ fn side_by_side<T: Send>(
 fn class_full(ctx: &Ctx) -> Result<(), Failure> {
     let k = ctx.class();
     ctx.probe.teacher("teacher")?.start(k)?;
-    let expected = format!("PRESENCE {k} <time>, or ERROR full once the class is full");
+    let expected = t!("check-expect-presence-or-full", class = k.to_string());
     // Each connection adds every `step`-th student, until it is told `full`.
     let found = side_by_side(ctx, |n, step, conn| -> Result<(usize, bool), Failure> {
-        conn.note(&format!(
-            "PRESENT f<n> {k} for n = {n}, {}, {}, ... (new students, one at a time, until \
-             ERROR full)",
-            n + step,
-            n + 2 * step
+        conn.note(&t!(
+            "check-sent-fill-class",
+            class = k.to_string(),
+            first = n,
+            second = n + step,
+            third = n + 2 * step
         ));
         let mut added = 0;
         for number in (n..=MOST_STUDENTS).step_by(step) {
@@ -129,12 +120,12 @@ fn class_full(ctx: &Ctx) -> Result<(), Failure> {
     if !full {
         let _ = conn.send(&format!("END {k}"));
         return Err(ctx.probe.fail(
-            format!(
-                "ERROR full for a new student once the class lists as many as the server \
-                 records (PROTOCOL.md: at most {MOST_STUDENTS}, unless the server was started \
-                 with --max-students)"
+            t!("check-expect-class-full", most = MOST_STUDENTS),
+            t!(
+                "check-got-never-full-class",
+                count = listed,
+                class = k.to_string()
             ),
-            format!("{listed} students in one class were all told PRESENCE {k} <time>"),
         ));
     }
     full_class_still_answers_its_own(conn, k, listed)
@@ -148,18 +139,21 @@ fn full_class_still_answers_its_own(
     k: ClassId,
     listed: usize,
 ) -> Result<(), Failure> {
-    let expected = "ERROR full ... (a new student, and the class is still full)";
-    conn.ask(&format!("PRESENT late {k}"), expected, is_full)?;
+    let expected = t!("check-expect-still-full");
+    conn.ask(&format!("PRESENT late {k}"), &expected, is_full)?;
     if listed > 0 {
-        let expected =
-            format!("PRESENCE {k} <time> (f0 is listed already, so a full class keeps them)");
+        let expected = t!("check-expect-listed-kept", class = k.to_string());
         conn.ask(
             &format!("PRESENT f0 {k}"),
             &expected,
             crate::probe::presence(k),
         )?;
     }
-    let expected = format!("ENDED {k} <time> {listed} f0 f1 ... (every student told PRESENCE {k})");
+    let expected = t!(
+        "check-expect-ended-full",
+        class = k.to_string(),
+        count = listed
+    );
     conn.ask(
         &format!("END {k}"),
         &expected,
@@ -173,7 +167,7 @@ fn server_full(ctx: &Ctx) -> Result<(), Failure> {
     // Each connection opens roll calls until it is told `full`, or until
     // MOST_CLASSES + 1 have been tried in all.
     let found = side_by_side(ctx, |_, _, conn| {
-        conn.note("START <class> for new classes, one at a time, until ERROR full");
+        conn.note(&t!("check-sent-fill-server"));
         let mut opened = Vec::new();
         let outcome = open_until_full(ctx, conn, &tried, &mut opened);
         Ok((opened, outcome))
@@ -197,15 +191,8 @@ fn server_full(ctx: &Ctx) -> Result<(), Failure> {
             .teacher("teacher")
             .and_then(|mut conn| room_after_an_end(ctx, &mut conn, &mut opened)),
         Ok(false) => Err(ctx.probe.fail(
-            format!(
-                "ERROR full for a START once the server has as many roll calls open as it may \
-                 (PROTOCOL.md: at most {MOST_CLASSES}, unless the server was started with \
-                 --max-classes)"
-            ),
-            format!(
-                "{} roll calls open at once, all STARTED",
-                opened.concat().len()
-            ),
+            t!("check-expect-server-full", most = MOST_CLASSES),
+            t!("check-got-never-full-server", count = opened.concat().len()),
         )),
         Err(failure) => Err(failure),
     };
@@ -227,12 +214,12 @@ fn open_until_full(
     tried: &AtomicUsize,
     opened: &mut Vec<ClassId>,
 ) -> Result<bool, Failure> {
-    let expected = "STARTED <class> <time>, or ERROR full once the server is full";
+    let expected = t!("check-expect-started-or-full");
     while tried.fetch_add(1, Ordering::SeqCst) <= MOST_CLASSES {
         let k = ctx.class();
         conn.send_quietly(&format!("START {k}"))?;
         let ok = |r: &Response| is_full(r) || matches!(r, Response::Started { .. });
-        if is_full(&conn.expect(expected, ok)?) {
+        if is_full(&conn.expect(&expected, ok)?) {
             return Ok(true);
         }
         opened.push(k);
@@ -248,7 +235,7 @@ fn room_after_an_end(
     opened: &mut [Vec<ClassId>],
 ) -> Result<(), Failure> {
     let Some(list) = opened.iter_mut().find(|list| !list.is_empty()) else {
-        let expected = "STARTED for at least the first START (no class of check's was open)";
+        let expected = t!("check-expect-first-started");
         return Err(ctx.probe.fail(expected, conn.last_line()));
     };
     let first = list.remove(0);
@@ -257,7 +244,7 @@ fn room_after_an_end(
         matches!(r, Response::Ended { .. })
     })?;
     let k = ctx.class();
-    let expected = format!("STARTED {k} <time> (an END made room for one)");
+    let expected = t!("check-expect-room-after-end", class = k.to_string());
     conn.ask(&format!("START {k}"), &expected, crate::probe::started(k))?;
     opened[0].push(k);
     Ok(())
@@ -268,10 +255,7 @@ fn end_all(conn: &mut Conn<'_>, classes: &[ClassId]) -> Result<(), Failure> {
     if classes.is_empty() {
         return Ok(());
     }
-    conn.note(&format!(
-        "END <class> for the {} classes it opened",
-        classes.len()
-    ));
+    conn.note(&t!("check-sent-end-all", count = classes.len()));
     for k in classes {
         conn.send_quietly(&format!("END {k}"))?;
         conn.expect("ENDED <class> <time> 0", |r| {

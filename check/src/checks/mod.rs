@@ -19,7 +19,7 @@ use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use chamada::ClassId;
+use chamada::{t, ClassId};
 use serde::Serialize;
 
 use crate::probe::{Failure, Probe};
@@ -58,8 +58,9 @@ impl Category {
         Category::Times,
     ];
 
-    /// The category's name, as reports print it.
-    pub fn name(self) -> &'static str {
+    /// The category's key: its name in English, as JSON and CSV write it
+    /// in every language (scripts read it).
+    pub fn key(self) -> &'static str {
         match self {
             Category::Requests => "requests and responses",
             Category::BadInput => "bad input and limits",
@@ -69,28 +70,49 @@ impl Category {
             Category::Times => "times",
         }
     }
+
+    /// The category's name in the reader's language, as reports print it.
+    pub fn name(self) -> String {
+        let id = match self {
+            Category::Requests => "check-category-requests",
+            Category::BadInput => "check-category-bad-input",
+            Category::Framing => "check-category-framing",
+            Category::Concurrency => "check-category-concurrency",
+            Category::Order => "check-category-order",
+            Category::Times => "check-category-times",
+        };
+        t!(id)
+    }
 }
 
-/// A chapter of the book (`book/src/<file>`), or PROTOCOL.md itself, and
-/// the section to read.
-#[derive(Debug, Clone, Copy, Serialize)]
+/// A chapter of the book, or PROTOCOL.md itself, and the section to read.
+/// Its title, file and section come from the catalogue (`check-chapter-ID`,
+/// `check-file-ID`, `check-section-ID`), so that a reader of Portuguese is
+/// sent to the Portuguese edition, under its Portuguese titles.
+#[derive(Debug, Clone, Copy)]
 pub struct Chapter {
+    /// The chapter's message id, after `check-chapter-`.
+    id: &'static str,
+    /// The section's message id, after `check-section-`, if one explains
+    /// the check.
+    section: Option<&'static str>,
+}
+
+/// A chapter as a report shows it, in the reader's language.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChapterText {
     /// The chapter's title.
-    pub title: &'static str,
-    /// Its file.
-    pub file: &'static str,
+    pub title: String,
+    /// The file to open.
+    pub file: String,
     /// The section that explains the check, if one does.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub section: Option<&'static str>,
+    pub section: Option<String>,
 }
 
 impl Chapter {
-    const fn new(title: &'static str, file: &'static str) -> Chapter {
-        Chapter {
-            title,
-            file,
-            section: None,
-        }
+    const fn new(id: &'static str) -> Chapter {
+        Chapter { id, section: None }
     }
 
     const fn at(self, section: &'static str) -> Chapter {
@@ -99,21 +121,31 @@ impl Chapter {
             ..self
         }
     }
+
+    /// The chapter's title, file and section in the reader's language.
+    pub fn text(self) -> ChapterText {
+        ChapterText {
+            title: t!(&format!("check-chapter-{}", self.id)),
+            file: t!(&format!("check-file-{}", self.id)),
+            section: self.section.map(|s| t!(&format!("check-section-{s}"))),
+        }
+    }
 }
 
 // The chapters the checks point to.
-const PROTOCOL: Chapter = Chapter::new("The protocol", "book/src/protocol.md");
+const PROTOCOL: Chapter = Chapter::new("protocol");
 /// The contract itself, for the fine print the book's chapter leaves out.
-const PROTOCOL_MD: Chapter = Chapter::new("PROTOCOL.md", "PROTOCOL.md");
-const FRAMING: Chapter = Chapter::new("Framing", "book/src/framing.md");
-const LESSON_01: Chapter = Chapter::new("Lesson 01: blocking", "book/src/lesson-01.md");
-const LESSON_02: Chapter = Chapter::new("Lesson 02: threads", "book/src/lesson-02.md");
+const PROTOCOL_MD: Chapter = Chapter::new("protocol-md");
+const FRAMING: Chapter = Chapter::new("framing");
+const LESSON_01: Chapter = Chapter::new("lesson-01");
+const LESSON_02: Chapter = Chapter::new("lesson-02");
 
 /// One check: what it is worth and how to run it.
 pub struct Check {
     /// Where its points count.
     pub category: Category,
-    /// What it checks, as a sentence a student understands.
+    /// What it checks, as a sentence a student understands: the id of
+    /// its message in `check.ftl`, `check-name-...`.
     pub name: &'static str,
     /// What passing it is worth.
     pub points: u32,
@@ -178,4 +210,111 @@ pub fn all(one_at_a_time: bool, with_key: bool) -> Vec<Check> {
     checks.extend(order::checks());
     checks.extend(times::checks());
     checks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chamada::i18n::{text_in, Lang};
+    use std::path::{Path, PathBuf};
+
+    /// The repository's root: check's folder's parent.
+    fn root() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    }
+
+    fn read(path: &str) -> String {
+        std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// A heading as a reader sees it: without its `#`s and its `{#id}`.
+    fn bare(heading: &str) -> &str {
+        let text = heading.trim_start_matches('#').trim();
+        text.rfind(" {#").map_or(text, |at| &text[..at])
+    }
+
+    /// True if `markdown` has a heading that reads `title`.
+    fn has_heading(markdown: &str, title: &str) -> bool {
+        markdown
+            .lines()
+            .any(|line| line.starts_with('#') && bare(line) == title)
+    }
+
+    /// The Portuguese edition's translation of `english`, as
+    /// book/po/pt-BR.po gives it (its strings joined, its `{#id}` left out).
+    fn translated(po: &str, english: &str) -> Option<String> {
+        for entry in po.split("\n\n") {
+            let (mut id, mut text, mut into_id) = (String::new(), String::new(), true);
+            for line in entry.lines() {
+                let quoted = if let Some(rest) = line.strip_prefix("msgid ") {
+                    into_id = true;
+                    rest
+                } else if let Some(rest) = line.strip_prefix("msgstr ") {
+                    into_id = false;
+                    rest
+                } else if line.starts_with('"') {
+                    line
+                } else {
+                    continue;
+                };
+                let unquoted = quoted.trim_matches('"').replace("\\\"", "\"");
+                if into_id { &mut id } else { &mut text }.push_str(&unquoted);
+            }
+            if id == english {
+                return Some(bare(&text).to_owned());
+            }
+        }
+        None
+    }
+
+    /// Every chapter and section a failure points to is a heading of the
+    /// book (or of PROTOCOL.md), and in Portuguese it is that heading as
+    /// the Portuguese edition translates it, in that edition's page: a
+    /// chapter renamed in the book or in its translation fails here until
+    /// check.ftl follows.
+    #[test]
+    fn every_pointer_names_a_heading_of_the_book_in_both_languages() {
+        let po = read("book/po/pt-BR.po");
+        let summary = read("book/src/SUMMARY.md");
+        let checks = all(false, true).into_iter().chain(all(true, true));
+        for chapter in checks.map(|check| check.chapter) {
+            let message =
+                |lang, what: &str, id: &str| text_in(lang, &format!("check-{what}-{id}"), None);
+            let english = |what, id| message(Lang::En, what, id);
+            let portuguese = |what, id| message(Lang::PtBr, what, id);
+            let file = english("file", chapter.id);
+            let source = read(&file);
+            let mut pairs = Vec::new();
+            match file.strip_prefix("book/src/") {
+                // A chapter of the book: its title as the table of contents
+                // shows it, and its page in the Portuguese edition.
+                Some(page) => {
+                    let title = english("chapter", chapter.id);
+                    let entry = format!("[{title}]({page})");
+                    assert!(summary.contains(&entry), "no {entry} in SUMMARY.md");
+                    let html = format!("book/book/pt-BR/{}", page.replace(".md", ".html"));
+                    assert_eq!(portuguese("file", chapter.id), html);
+                    pairs.push((title, portuguese("chapter", chapter.id)));
+                }
+                // PROTOCOL.md is in English only: its headings stay as they are.
+                None => assert_eq!(portuguese("file", chapter.id), file),
+            }
+            if let Some(id) = chapter.section {
+                let section = english("section", id);
+                assert!(
+                    has_heading(&source, &section),
+                    "no heading {section:?} in {file}"
+                );
+                pairs.push((section, portuguese("section", id)));
+            }
+            for (english, portuguese) in pairs {
+                let wanted = match file.starts_with("book/src/") {
+                    true => translated(&po, &english)
+                        .unwrap_or_else(|| panic!("pt-BR.po does not translate {english:?}")),
+                    false => english.clone(),
+                };
+                assert_eq!(portuguese, wanted, "check.ftl's Portuguese for {english:?}");
+            }
+        }
+    }
 }

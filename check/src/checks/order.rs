@@ -1,7 +1,7 @@
 //! Order: `STATUS` and `ENDED` list students in the order their answers
 //! were recorded, not sorted, not in a hash map's order.
 
-use super::{Category, Chapter, Check, Ctx, PROTOCOL};
+use super::{Category, Check, Ctx, LESSON_01, PROTOCOL};
 use chamada::Response;
 
 use crate::probe::Failure;
@@ -14,27 +14,11 @@ pub fn checks() -> Vec<Check> {
         chapter,
         run,
     };
-    let rollcall =
-        Chapter::new("Lesson 01: blocking", "book/src/lesson-01.md").at("The state itself");
+    let rollcall = LESSON_01.at("state-itself");
     vec![
-        check(
-            "STATUS lists students in answer order",
-            2,
-            PROTOCOL,
-            status_order,
-        ),
-        check(
-            "ENDED lists students in answer order",
-            2,
-            PROTOCOL,
-            ended_order,
-        ),
-        check(
-            "answers from several clients are listed in the order they were recorded",
-            2,
-            rollcall,
-            across_clients,
-        ),
+        check("check-name-status-order", 2, PROTOCOL, status_order),
+        check("check-name-ended-order", 2, PROTOCOL, ended_order),
+        check("check-name-across-clients", 2, rollcall, across_clients),
     ]
 }
 

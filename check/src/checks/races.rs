@@ -14,10 +14,10 @@
 
 use std::collections::BTreeSet;
 
-use chamada::{ClassId, ErrorCode, Response, StudentId};
+use chamada::{t, ClassId, ErrorCode, Response, StudentId};
 
 use super::{Category, Check, Ctx, LESSON_02};
-use crate::probe::{error, show, started, Conn, Failure};
+use crate::probe::{error, show, started, who_name, Conn, Failure};
 
 /// Rounds of each race against a server that serves clients at once.
 const ROUNDS: usize = 30;
@@ -27,30 +27,14 @@ pub fn checks() -> Vec<Check> {
         category: Category::Concurrency,
         name,
         points,
-        chapter: LESSON_02.at("Check and act under one lock"),
+        chapter: LESSON_02.at("check-and-act"),
         run,
     };
     vec![
-        check(
-            "two teachers START one class at the same moment: one STARTED, one ERROR already-open",
-            3,
-            start_start,
-        ),
-        check(
-            "two teachers END one class at the same moment: one ENDED, one ERROR not-open",
-            2,
-            end_end,
-        ),
-        check(
-            "a PRESENT at the same moment as the END: PRESENCE <class> only for a student ENDED lists",
-            3,
-            present_end,
-        ),
-        check(
-            "a STATUS at the same moment as a PRESENT: the list so far, maybe with the new student",
-            2,
-            status_present,
-        ),
+        check("check-name-start-start", 3, start_start),
+        check("check-name-end-end", 2, end_end),
+        check("check-name-present-end", 3, present_end),
+        check("check-name-status-present", 2, status_present),
     ]
 }
 
@@ -99,7 +83,7 @@ impl<'p> Side<'p> {
         } else {
             ctx.probe.connect(self.who)?
         };
-        self.heard = Some(conn.ask(request, "a response", |_| true)?);
+        self.heard = Some(conn.ask(request, &t!("check-expect-any"), |_| true)?);
         Ok(())
     }
 
@@ -107,7 +91,7 @@ impl<'p> Side<'p> {
     fn hear(&mut self) -> Result<Response, Failure> {
         match (self.heard.take(), &mut self.conn) {
             (Some(response), _) => Ok(response),
-            (None, Some(conn)) => conn.expect("a response", |_| true),
+            (None, Some(conn)) => conn.expect(&t!("check-expect-any"), |_| true),
             (None, None) => unreachable!("hear follows send"),
         }
     }
@@ -144,9 +128,9 @@ fn rounds(ctx: &Ctx) -> usize {
 fn told(round: usize, of: usize, answers: &[(&str, &Response)]) -> String {
     let mut lines: Vec<String> = answers
         .iter()
-        .map(|(who, response)| format!("{who}: {}", show(response)))
+        .map(|(who, response)| format!("{}: {}", who_name(who), show(response)))
         .collect();
-    lines.push(format!("(round {} of {of})", round + 1));
+    lines.push(t!("check-got-round", round = round + 1, of = of));
     lines.join("\n")
 }
 
@@ -176,15 +160,13 @@ fn start_start(ctx: &Ctx) -> Result<(), Failure> {
             // Leave nothing open behind, then say what went wrong.
             let _ = one.ask(ctx, &format!("END {k}"));
             return Err(ctx.probe.fail(
-                format!(
-                    "one STARTED {k} <time> and one ERROR already-open: a class is opened once"
-                ),
+                t!("check-expect-start-race", class = k.to_string()),
                 told(round, of, &[("teacher 1", &x), ("teacher 2", &y)]),
             ));
         }
         let ended = one.ask(ctx, &format!("END {k}"))?;
         if !matches!(ended, Response::Ended { .. }) {
-            let expected = format!("ENDED {k} <time> 0 (it was opened once)");
+            let expected = t!("check-expect-ended-opened-once", class = k.to_string());
             return Err(ctx.probe.fail(expected, show(&ended)));
         }
     }
@@ -220,7 +202,7 @@ fn end_end(ctx: &Ctx) -> Result<(), Failure> {
             .count();
         if (ended, refused) != (1, 1) {
             return Err(ctx.probe.fail(
-                format!("one ENDED {k} <time> 0 and one ERROR not-open: a roll call ends once"),
+                t!("check-expect-end-race", class = k.to_string()),
                 told(round, of, &[("teacher 1", &x), ("teacher 2", &y)]),
             ));
         }
@@ -274,9 +256,10 @@ fn present_end(ctx: &Ctx) -> Result<(), Failure> {
         };
         if !fine {
             return Err(ctx.probe.fail(
-                format!(
-                    "either PRESENCE {k} <time> and ENDED {k} <time> 1 {id}, or PRESENCE 0 <time> \
-                     and ENDED {k} <time> 0: a student told PRESENCE is on the list"
+                t!(
+                    "check-expect-present-end-race",
+                    class = k.to_string(),
+                    id = id.as_str()
                 ),
                 told(round, of, &[("student", &answer), ("teacher", &ended)]),
             ));
@@ -324,9 +307,11 @@ fn status_present(ctx: &Ctx) -> Result<(), Failure> {
             };
             let _ = teacher.ask(ctx, &format!("END {k}"));
             return Err(ctx.probe.fail(
-                format!(
-                    "PRESENCE {k} <time>, and STATUS {k} <time> {so_far}, with or without {id} \
-                     (in any order)"
+                t!(
+                    "check-expect-status-present-race",
+                    class = k.to_string(),
+                    so_far = so_far,
+                    id = id.as_str()
                 ),
                 told(round, of, &[("student", &answer), ("teacher", &list)]),
             ));
@@ -337,11 +322,8 @@ fn status_present(ctx: &Ctx) -> Result<(), Failure> {
     let all: BTreeSet<&str> = answered.iter().map(String::as_str).collect();
     let got: Option<BTreeSet<&str>> = listed(&ended).map(|l| l.into_iter().collect());
     if got != Some(all) {
-        let expected = format!(
-            "ENDED {k} <time> {} {} (in any order)",
-            answered.len(),
-            answered.join(" ")
-        );
+        let response = format!("ENDED {k} <time> {} {}", answered.len(), answered.join(" "));
+        let expected = t!("check-expect-any-order", response = response);
         return Err(ctx.probe.fail(expected, show(&ended)));
     }
     Ok(())

@@ -1,7 +1,7 @@
 //! Requests and responses: every request of PROTOCOL.md, one client, one
 //! request at a time.
 
-use chamada::{ErrorCode, Response};
+use chamada::{t, ErrorCode, Response};
 
 use super::{Category, Check, Ctx, PROTOCOL};
 use crate::probe::{ended, presence, refused, Failure};
@@ -15,52 +15,24 @@ pub fn checks() -> Vec<Check> {
         run,
     };
     vec![
-        check("HELP gets a HELP line", 1, help),
-        check("START opens a roll call: STARTED <class> <time>", 2, start),
-        check(
-            "PRESENT in an open roll call: PRESENCE <class> <time>",
-            2,
-            present,
-        ),
-        check(
-            "PRESENT in a class with no open roll call: PRESENCE 0 <time>",
-            2,
-            present_refused,
-        ),
-        check(
-            "STATUS lists who answered and leaves the roll call open",
-            2,
-            status_keeps_open,
-        ),
-        check(
-            "END lists who answered, closes the roll call and forgets it",
-            2,
-            end_closes,
-        ),
-        check(
-            "a repeated answer is recorded once, with its first time",
-            2,
-            repeated_answer,
-        ),
-        check(
-            "START of an open class: ERROR already-open, the list kept",
-            2,
-            start_twice,
-        ),
-        check("a START after END begins an empty list", 1, start_again),
-        check(
-            "verbs in any case, spaces and tabs between words, leading zeros",
-            1,
-            lenient_syntax,
-        ),
-        check("AUTH gets AUTHORIZED", 1, auth),
-        check("QUIT gets BYE, then the server hangs up", 1, quit),
+        check("check-name-help", 1, help),
+        check("check-name-start", 2, start),
+        check("check-name-present", 2, present),
+        check("check-name-present-refused", 2, present_refused),
+        check("check-name-status-keeps-open", 2, status_keeps_open),
+        check("check-name-end-closes", 2, end_closes),
+        check("check-name-repeated-answer", 2, repeated_answer),
+        check("check-name-start-twice", 2, start_twice),
+        check("check-name-start-again", 1, start_again),
+        check("check-name-lenient-syntax", 1, lenient_syntax),
+        check("check-name-auth", 1, auth),
+        check("check-name-quit", 1, quit),
     ]
 }
 
 fn help(ctx: &Ctx) -> Result<(), Failure> {
     let mut conn = ctx.probe.connect("")?;
-    conn.ask("HELP", "HELP <the list of requests>", |r| {
+    conn.ask("HELP", &t!("check-expect-help-list"), |r| {
         *r == Response::Help
     })?;
     Ok(())
@@ -121,14 +93,13 @@ fn repeated_answer(ctx: &Ctx) -> Result<(), Failure> {
     conn.present("ana", k)?;
     let first = conn.last_line().to_owned();
     let first_time = conn.last_time().map(str::to_owned);
-    let expected = format!("the same line again: {first}");
+    let expected = t!("check-expect-same-line", line = first.as_str());
     conn.ask(&format!("PRESENT ana {k}"), &expected, presence(k))?;
     if conn.last_time().map(str::to_owned) != first_time {
         let got = conn.last_line().to_owned();
-        return Err(ctx.probe.fail(
-            expected,
-            format!("{got}\n(another time: the first one stands)"),
-        ));
+        return Err(ctx
+            .probe
+            .fail(expected, format!("{got}\n{}", t!("check-got-another-time"))));
     }
     conn.status(k, &["ana"])?;
     conn.end(k, &["ana"])?;
@@ -183,8 +154,8 @@ fn auth(ctx: &Ctx) -> Result<(), Failure> {
     // the check if it was refused); without one, any key is accepted.
     let mut conn = ctx.probe.teacher("")?;
     if ctx.probe.key.is_none() {
-        let expected = "AUTHORIZED (a server without a teacher key accepts any)";
-        conn.ask("AUTH any-key", expected, |r| *r == Response::Authorized)?;
+        let expected = t!("check-expect-authorized-any");
+        conn.ask("AUTH any-key", &expected, |r| *r == Response::Authorized)?;
     }
     Ok(())
 }
@@ -192,5 +163,5 @@ fn auth(ctx: &Ctx) -> Result<(), Failure> {
 fn quit(ctx: &Ctx) -> Result<(), Failure> {
     let mut conn = ctx.probe.connect("")?;
     conn.ask("QUIT", "BYE", |r| *r == Response::Bye)?;
-    conn.expect_closed("the server closes the connection after BYE")
+    conn.expect_closed(&t!("check-expect-closed-after-bye"))
 }

@@ -12,6 +12,7 @@
 
 use std::time::Duration;
 
+use chamada::t;
 use chamada::Response;
 
 use super::{Category, Check, Ctx, LESSON_01, LESSON_02};
@@ -40,14 +41,14 @@ pub fn checks(one_at_a_time: bool) -> Vec<Check> {
     };
     if one_at_a_time {
         vec![check(
-            "a client that asks for long responses and never reads them: the next client is served once it leaves",
-            LESSON_01.at("A second client waits"),
+            "check-name-stalled-then-gone",
+            LESSON_01.at("second-client-waits"),
             stalled_then_gone,
         )]
     } else {
         vec![check(
-            "a client that asks for long responses and never reads them holds up only itself",
-            LESSON_02.at("Why the lock is never held across I/O"),
+            "check-name-stalled-reader",
+            LESSON_02.at("lock-never-across-io"),
             stalled_reader,
         )]
     }
@@ -64,8 +65,10 @@ fn big_class(ctx: &Ctx) -> Result<chamada::ClassId, Failure> {
     let k = ctx.class();
     let mut teacher = ctx.probe.teacher("teacher")?;
     teacher.start(k)?;
-    teacher.note(&format!(
-        "PRESENT long<n> {k} for {BIG_CLASS} students with 32-character ids, one at a time"
+    teacher.note(&t!(
+        "check-sent-big-class",
+        class = k.to_string(),
+        count = BIG_CLASS
     ));
     for n in 0..BIG_CLASS {
         teacher.send_quietly(&format!("PRESENT {} {k}", long_id(n)))?;
@@ -89,7 +92,7 @@ fn stall<'p>(ctx: &'p Ctx, k: chamada::ClassId) -> Result<Conn<'p>, Failure> {
 fn another_teacher(ctx: &Ctx, big: chamada::ClassId) -> Result<(), Failure> {
     let k = ctx.class();
     let mut other = ctx.probe.teacher("another teacher")?;
-    let alone = "(at once: the stalled client holds up only itself)";
+    let alone = t!("check-expect-stalled-alone");
     other.ask(
         &format!("START {k}"),
         &format!("STARTED {k} <time> {alone}"),

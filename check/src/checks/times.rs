@@ -8,6 +8,8 @@
 use chamada::Response;
 use chrono::{DateTime, NaiveDateTime};
 
+use chamada::t;
+
 use super::{Category, Check, Ctx, PROTOCOL};
 use crate::probe::{presence, started, Failure};
 
@@ -16,21 +18,13 @@ pub fn checks() -> Vec<Check> {
         category: Category::Times,
         name,
         points,
-        chapter: PROTOCOL.at("Who says what"),
+        chapter: PROTOCOL.at("who-says-what"),
         run,
     };
     vec![
-        check(
-            "times are RFC 3339 with a UTC offset: 2026-11-24T10:15:03-03:00",
-            2,
-            with_offset,
-        ),
-        check("times are whole seconds", 1, whole_seconds),
-        check(
-            "STATUS gives the time the roll call started",
-            1,
-            status_time,
-        ),
+        check("check-name-with-offset", 2, with_offset),
+        check("check-name-whole-seconds", 1, whole_seconds),
+        check("check-name-status-time", 1, status_time),
     ]
 }
 
@@ -55,7 +49,7 @@ fn samples(ctx: &Ctx) -> Result<Vec<Sample>, Failure> {
         format!("PRESENT ana {k}"),
     ];
     for request in requests {
-        conn.ask(&request, "a response", |_| true)?;
+        conn.ask(&request, &t!("check-expect-any"), |_| true)?;
         if let Some(time) = conn.last_time() {
             samples.push(Sample {
                 time: time.to_owned(),
@@ -83,13 +77,11 @@ fn first_broken(
 }
 
 fn with_offset(ctx: &Ctx) -> Result<(), Failure> {
-    let expected = "every time in RFC 3339 with its UTC offset, e.g. 2026-11-24T10:15:03-03:00";
-    first_broken(ctx, expected, offset_problem)
+    first_broken(ctx, &t!("check-expect-offset"), offset_problem)
 }
 
 fn whole_seconds(ctx: &Ctx) -> Result<(), Failure> {
-    let expected = "every time in whole seconds, e.g. 10:15:03, not 10:15:03.250";
-    first_broken(ctx, expected, fraction_problem)
+    first_broken(ctx, &t!("check-expect-whole-seconds"), fraction_problem)
 }
 
 fn status_time(ctx: &Ctx) -> Result<(), Failure> {
@@ -107,13 +99,17 @@ fn status_time(ctx: &Ctx) -> Result<(), Failure> {
         presence(k),
     )?;
     // Who STATUS lists is other checks' business; its time is this one's.
-    let expected = format!("STATUS {k} {opened} ... (the time from STARTED)");
+    let expected = t!(
+        "check-expect-status-time",
+        class = k.to_string(),
+        time = opened.as_str()
+    );
     let any_status = |r: &Response| matches!(r, Response::Status { class, .. } if *class == k);
     conn.ask(&format!("STATUS {k}"), &expected, any_status)?;
     if conn.last_time() != Some(opened.as_str()) {
         return Err(ctx.probe.fail(expected, conn.last_line()));
     }
-    conn.ask(&format!("END {k}"), "a response", |_| true)?;
+    conn.ask(&format!("END {k}"), &t!("check-expect-any"), |_| true)?;
     Ok(())
 }
 
@@ -125,11 +121,9 @@ pub fn offset_problem(time: &str) -> Option<String> {
     }
     let without_offset = NaiveDateTime::parse_from_str(time, "%Y-%m-%dT%H:%M:%S%.f").is_ok();
     Some(if without_offset {
-        "no UTC offset: RFC 3339 needs `+00:00` or `Z` (or the local offset, such as `-03:00`) \
-         after the time; in Python, datetime.now().astimezone() has one"
-            .to_owned()
+        t!("check-time-no-offset")
     } else {
-        format!("{time:?} is not an RFC 3339 time, which is written 2026-11-24T10:15:03-03:00")
+        t!("check-time-not-rfc3339", time = format!("{time:?}"))
     })
 }
 
@@ -137,11 +131,9 @@ pub fn offset_problem(time: &str) -> Option<String> {
 pub fn fraction_problem(time: &str) -> Option<String> {
     // The seconds are the 17th to 19th characters: 2026-11-24T10:15:03.
     let after_seconds = time.get(19..)?;
-    after_seconds.starts_with(['.', ',']).then(|| {
-        "fractional seconds: PROTOCOL.md asks for whole seconds; in Python, \
-         isoformat(timespec=\"seconds\")"
-            .to_owned()
-    })
+    after_seconds
+        .starts_with(['.', ','])
+        .then(|| t!("check-time-fraction"))
 }
 
 #[cfg(test)]
@@ -150,6 +142,7 @@ mod tests {
 
     #[test]
     fn a_time_without_offset_is_named_as_such() {
+        chamada::i18n::choose(chamada::i18n::Lang::En);
         assert_eq!(offset_problem("2026-11-24T10:15:03-03:00"), None);
         assert_eq!(offset_problem("2026-11-24T10:15:03Z"), None);
         assert_eq!(offset_problem("2026-11-24T10:15:03.5+00:00"), None);
