@@ -77,12 +77,13 @@ check-category-times = horários
 
 ## Onde ler: o capítulo que ensina a regra de uma verificação, na edição
 ## em português do livro (bash book/build.sh a gera em book/book/pt-BR/).
-## O PROTOCOL.md existe só em inglês: suas seções têm o título original.
+## O PROTOCOL.md é lido na sua tradução, o capítulo "A referência:
+## PROTOCOL.md" da edição em português.
 
 check-chapter-protocol = O protocolo
 check-file-protocol = book/book/pt-BR/protocol.html
-check-chapter-protocol-md = PROTOCOL.md (em inglês)
-check-file-protocol-md = PROTOCOL.md
+check-chapter-protocol-md = A referência: PROTOCOL.md
+check-file-protocol-md = book/book/pt-BR/protocol-reference.html
 check-chapter-framing = Enquadramento
 check-file-framing = book/book/pt-BR/framing.html
 check-chapter-lesson-01 = Lição 01: bloqueante
@@ -95,9 +96,9 @@ check-section-state-itself = O estado em si
 check-section-second-client-waits = Um segundo cliente espera
 check-section-lock-never-across-io = Por que o lock nunca é mantido durante E/S
 check-section-check-and-act = Verificar e agir sob um único lock
-# Seções do PROTOCOL.md, com o título em inglês, como estão no arquivo.
-check-section-for-implementers = For implementers
-check-section-transport-and-framing = Transport and framing
+# Seções do PROTOCOL.md, com o título da sua tradução.
+check-section-for-implementers = Para quem implementa
+check-section-transport-and-framing = Transporte e enquadramento
 
 ## As verificações, por categoria
 
