@@ -1,6 +1,6 @@
 //! # The staircase: lesson 03's steps, each the one before plus one idea
 //!
-//! Lesson 03 is five crates in `lessons/03-final/`, each a complete server
+//! Lesson 03 is six crates in `lessons/03-final/`, each a complete server
 //! (like the listings of the Rust book). Copies make each step readable on
 //! its own; these tests make sure the copies cannot drift apart:
 //!
@@ -20,23 +20,25 @@ use std::path::{Path, PathBuf};
 
 use harness::run_client_with;
 
-/// Lesson 02, then the five steps of lesson 03, as folders of the workspace.
-const STAIRCASE: [&str; 6] = [
+/// Lesson 02, then the six steps of lesson 03, as folders of the workspace.
+const STAIRCASE: [&str; 7] = [
     "lessons/02-threads",
     "lessons/03-final/1-registry",
     "lessons/03-final/2-listener",
     "lessons/03-final/3-protections",
     "lessons/03-final/4-shutdown",
     "lessons/03-final/5-durability",
+    "lessons/03-final/6-compaction",
 ];
 
 /// The crate names (as Rust code writes them) of the steps, which `use`
 /// lines name and which are the one thing a shared file may change.
-const CRATE_NAMES: [&str; 5] = [
+const CRATE_NAMES: [&str; 6] = [
     "lesson_03_1_registry",
     "lesson_03_2_listener",
     "lesson_03_3_protections",
     "lesson_03_4_shutdown",
+    "lesson_03_5_durability",
     "lesson_03_final",
 ];
 
@@ -256,6 +258,7 @@ fn every_step_gets_full_marks_from_check() {
         "lesson-03-2-listener",
         "lesson-03-3-protections",
         "lesson-03-4-shutdown",
+        "lesson-03-5-durability",
     ] {
         let server = harness::Server::start(step);
         let run = run_client_with("check", &[], &[&server.addr().to_string()], "", &[]);

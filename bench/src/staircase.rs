@@ -28,7 +28,7 @@ pub struct Step {
 }
 
 /// The baseline, lesson 02, and lesson 03's steps in order.
-pub const STEPS: [Step; 7] = [
+pub const STEPS: [Step; 8] = [
     Step {
         name: "baseline",
         binary: "baseline-server",
@@ -60,7 +60,12 @@ pub const STEPS: [Step; 7] = [
         options: &[],
     },
     Step {
-        name: "step 5 (final), in memory",
+        name: "step 5 durability, in memory",
+        binary: "lesson-03-5-durability",
+        options: &["--no-journal"],
+    },
+    Step {
+        name: "step 6 (final), in memory",
         binary: "lesson-03-final",
         options: &["--no-journal"],
     },

@@ -13,6 +13,7 @@
 //! | [`clock`] | timestamps, and a clock tests can script |
 //! | [`attendance`] | an attendance list as CSV, for the teacher client and lesson 03's journal |
 //! | [`connection`] | what serving one connection is the same in every server: responses to frames, the log, the lingering close |
+//! | [`files`] | a name beside a file, a new file under a free name, syncing a folder (lesson 03's journal) |
 //! | [`server`] | the `--bind` option and start-up messages of every server |
 //! | [`client`] | the teacher and student clients' logic |
 //! | [`i18n`] | the programs' messages in English and Brazilian Portuguese |
@@ -21,6 +22,7 @@ pub mod attendance;
 pub mod client;
 pub mod clock;
 pub mod connection;
+pub mod files;
 pub mod framing;
 pub mod i18n;
 pub mod log;

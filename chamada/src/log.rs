@@ -109,18 +109,30 @@ pub fn stop_on_panic() {
         }
         let message = format!(
             "thread '{name}' {info}\nthe server stops: a server that lost a thread cannot be \
-             trusted to answer correctly\n"
+             trusted to answer correctly"
         );
-        let (written, done) = mpsc::channel();
-        let _ = thread::Builder::new()
-            .name("log-last-words".into())
-            .spawn(move || {
-                let _ = io::stderr().write_all(message.as_bytes());
-                let _ = written.send(());
-            });
-        let _ = done.recv_timeout(LAST_WORDS_WAIT);
-        std::process::exit(PANIC_EXIT_CODE);
+        stop(&message, PANIC_EXIT_CODE);
     }));
+}
+
+/// Stops the process with exit code `code`, after writing `message` (and a
+/// line end) to standard error: the way a server stops when it cannot go
+/// on correctly (fail-stop).
+///
+/// The message is written by a thread of its own, and the process stops
+/// after at most [`LAST_WORDS_WAIT`] even if it could not be written: a
+/// standard error that nobody reads cannot keep a stopping server alive.
+pub fn stop(message: &str, code: i32) -> ! {
+    let text = format!("{message}\n");
+    let (written, done) = mpsc::channel();
+    let _ = thread::Builder::new()
+        .name("log-last-words".into())
+        .spawn(move || {
+            let _ = io::stderr().write_all(text.as_bytes());
+            let _ = written.send(());
+        });
+    let _ = done.recv_timeout(LAST_WORDS_WAIT);
+    std::process::exit(code);
 }
 // ANCHOR_END: stop_on_panic
 

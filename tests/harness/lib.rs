@@ -42,27 +42,29 @@ pub const PORTUGUESE: &str = "pt_BR.UTF-8";
 
 pub const WAIT: Duration = Duration::from_secs(20);
 
-/// The lesson servers, in course order: lessons 01 and 02, the five steps
+/// The lesson servers, in course order: lessons 01 and 02, the six steps
 /// of lesson 03 (the last is the final server, `lesson-03-final`), then the
 /// bonus event loop.
-pub const LESSONS: [&str; 8] = [
+pub const LESSONS: [&str; 9] = [
     "lesson-01-blocking",
     "lesson-02-threads",
     "lesson-03-1-registry",
     "lesson-03-2-listener",
     "lesson-03-3-protections",
     "lesson-03-4-shutdown",
+    "lesson-03-5-durability",
     "lesson-03-final",
     "lesson-bonus-event-loop",
 ];
 
 /// The lessons that serve many clients at once: all but lesson 01.
-pub const CONCURRENT_LESSONS: [&str; 7] = [
+pub const CONCURRENT_LESSONS: [&str; 8] = [
     "lesson-02-threads",
     "lesson-03-1-registry",
     "lesson-03-2-listener",
     "lesson-03-3-protections",
     "lesson-03-4-shutdown",
+    "lesson-03-5-durability",
     "lesson-03-final",
     "lesson-bonus-event-loop",
 ];
@@ -72,9 +74,10 @@ pub const CONCURRENT_LESSONS: [&str; 7] = [
 /// connection limit, idle and write timeouts and a teacher key, with the
 /// same options and the same log lines. The bonus event loop is built
 /// another way, and must behave the same.
-pub const GUARDED_LESSONS: [&str; 4] = [
+pub const GUARDED_LESSONS: [&str; 5] = [
     "lesson-03-3-protections",
     "lesson-03-4-shutdown",
+    "lesson-03-5-durability",
     "lesson-03-final",
     "lesson-bonus-event-loop",
 ];
@@ -82,8 +85,9 @@ pub const GUARDED_LESSONS: [&str; 4] = [
 /// The guarded lessons that also stop gracefully (lesson 03 from its step 4
 /// on): on Ctrl-C or SIGTERM they tell their clients and print the roll
 /// calls still open.
-pub const STOPPABLE_LESSONS: [&str; 3] = [
+pub const STOPPABLE_LESSONS: [&str; 4] = [
     "lesson-03-4-shutdown",
+    "lesson-03-5-durability",
     "lesson-03-final",
     "lesson-bonus-event-loop",
 ];
@@ -330,7 +334,8 @@ pub fn in_memory_unless_told<'a>(lesson: &str, args: &[&'a str]) -> Option<&'a s
     let told = args
         .iter()
         .any(|arg| arg.starts_with("--journal") || *arg == "--no-journal");
-    (lesson == "lesson-03-final" && !told).then_some("--no-journal")
+    let journaled = ["lesson-03-5-durability", "lesson-03-final"].contains(&lesson);
+    (journaled && !told).then_some("--no-journal")
 }
 
 impl Drop for Server {

@@ -65,3 +65,13 @@ startup-cannot-install-ctrlc = cannot install the Ctrl-C handler: { $error }
 startup-cannot-start-event-loop = cannot start the event loop: { $error }
 server-poll-failed = poll failed; stopping: { $error }
 server-cannot-register = cannot register a new connection: { $error }
+
+## Lesson 03's journal (steps 5 and 6).
+
+journal-restored = journal { $path }: { $open ->
+        [one] { $open } roll call
+       *[other] { $open } roll calls
+    } open, { $n ->
+        [one] { $n } presence
+       *[other] { $n } presences
+    } restored

@@ -52,3 +52,11 @@ startup-cannot-install-ctrlc = não foi possível instalar o tratador de Ctrl-C:
 startup-cannot-start-event-loop = não foi possível iniciar o laço de eventos: { $error }
 server-poll-failed = poll falhou; parando: { $error }
 server-cannot-register = não foi possível registrar uma nova conexão: { $error }
+
+journal-restored = log de transações { $path }: { $open ->
+        [one] { $open } chamada aberta
+       *[other] { $open } chamadas abertas
+    }, { $n ->
+        [one] { $n } presença restaurada
+       *[other] { $n } presenças restauradas
+    }

@@ -29,35 +29,22 @@
 //!   them and their `COMMIT` in one `write` and syncs once
 //!   ([`Journal::commit`]). Only then does the registry send the replies:
 //!   group commit.
-//! - **Compact**: once the journal has grown, a thread of its own rebuilds
-//!   what is still open from the file and writes it to a new file; the
-//!   registry then adds the batches committed meanwhile and renames the new
-//!   file over the old one. A compaction that fails changes nothing.
-//! - **Ended roll calls**: a list leaves the journal only after it is safe
-//!   in a CSV file of its own, in the folder next to the journal (see
-//!   [`ended_folder`]).
+//!
+//! The journal only grows: every change ever made stays in it. Step 6
+//! compacts it, and keeps the lists of ended roll calls in files of their
+//! own.
 
 use std::fmt;
-use std::fs::{self, File, OpenOptions, TryLockError};
-use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::thread::{self, JoinHandle};
-use std::time::Instant;
 
-use chamada::{
-    Attendance, ClassId, Clock, Command, Request, Response, RollCall, RollCalls, Timestamp,
-};
+use chamada::files::{keep_copy, sibling};
+use chamada::{Clock, Command, Request, Response, RollCalls, Timestamp};
 
 /// The journal a server uses when told nothing else: in the folder it was
 /// started from.
 pub const DEFAULT_PATH: &str = "chamada.journal";
-
-/// The journal is compacted once it is this big and twice what it was
-/// right after the last compaction: often enough that it never grows far
-/// past what it holds, rarely enough that rewriting it costs little.
-pub const COMPACT_AT_LEAST: u64 = 4 << 20;
 
 // ANCHOR: record
 /// One change of state, as the journal keeps it: the request that made it,
@@ -170,8 +157,8 @@ fn hex(digits: &str) -> Option<u32> {
 /// exclusive lock (`File::try_lock`, `flock` on Unix) on a file beside it,
 /// `chamada.journal.lock` for `chamada.journal`, held until this is
 /// dropped. The lock file is never renamed or deleted, so every server
-/// that opens that name opens the same file, whatever compaction does to
-/// the journal's own name.
+/// that opens that name opens the same file, whatever may later be done
+/// to the journal's own name (step 6 renames a compacted journal over it).
 pub struct Lock {
     /// The lock file, locked.
     _file: File,
@@ -218,22 +205,12 @@ pub struct Journal {
     path: PathBuf,
     /// The file: batches are appended to it.
     file: File,
-    /// The folder where the lists of ended roll calls go.
-    ended: PathBuf,
     /// The records of the batch being answered, not yet written.
     batch: Batch,
-    /// The lists of the roll calls this batch ended, not yet saved.
-    ended_lists: Vec<Attendance>,
     /// The sequence number of the next line.
     next_seq: u64,
     /// How many bytes the file holds: whole, committed batches.
     size: u64,
-    /// Once the file is this big, a compaction starts.
-    compact_at: u64,
-    /// The smallest size that starts a compaction.
-    compact_at_least: u64,
-    /// The compaction under way, if one is.
-    compaction: Option<Compaction>,
 }
 
 /// The records of one batch, as they will be written, and their checksum.
@@ -263,16 +240,14 @@ pub struct Restored {
 
 impl fmt::Display for Restored {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let plural = |n: usize| if n == 1 { "" } else { "s" };
-        write!(
-            f,
-            "journal {}: {} roll call{} open, {} presence{} restored",
-            self.path.display(),
-            self.open,
-            plural(self.open),
-            self.presences,
-            plural(self.presences)
-        )
+        let (path, open) = (self.path.display().to_string(), self.open);
+        let restored = chamada::t!(
+            "journal-restored",
+            path = path,
+            open = open,
+            n = self.presences
+        );
+        f.write_str(&restored)
     }
 }
 
@@ -287,7 +262,6 @@ impl Journal {
         path: &Path,
         _lock: &Lock,
         roll_calls: &mut RollCalls,
-        compact_at_least: u64,
     ) -> Result<(Journal, Restored), String> {
         let failed =
             |what: &str, error: io::Error| format!("journal {}: {what}: {error}", path.display());
@@ -311,21 +285,12 @@ impl Journal {
                 kept.display()
             ));
         }
-        let ended = ended_folder(path);
-        fs::create_dir_all(&ended)
-            .map_err(|e| failed("cannot create the folder for ended lists", e))?;
-        remove_leftovers(path, &ended);
         let mut journal = Journal {
             path: path.to_owned(),
             file,
-            ended,
             batch: Batch::default(),
-            ended_lists: Vec::new(),
             next_seq: replayed.next_seq,
             size: replayed.length,
-            compact_at: compact_at_least,
-            compact_at_least,
-            compaction: None,
         };
         // An empty batch, written and synced: a server that cannot write
         // its journal finds out now, and says so, rather than at its first
@@ -356,24 +321,15 @@ impl Journal {
     /// refused or repeated `PRESENT`, a refused `START` or `END`) leave no
     /// record.
     pub fn answer(&mut self, roll_calls: &mut RollCalls, command: Command) -> Response {
-        // Read before the change: whether a PRESENT repeats an answer, and
-        // the list (with answer times) that an END is about to forget.
+        // Read before the change: whether a PRESENT repeats an answer.
         let repeated = matches!(&command, Command::Present { student, class }
             if roll_calls.roll_call(*class).is_some_and(|r| r.answered_at(student).is_some()));
-        let ending = match &command {
-            Command::End(class) => roll_calls.roll_call(*class).map(|r| attendance(*class, r)),
-            _ => None,
-        };
         let response = roll_calls.answer(command.clone());
         let at = match &response {
             Response::Started { at, .. } | Response::Ended { at, .. } => *at,
             Response::Presence { class: Some(_), at } if !repeated => *at,
             _ => return response, // nothing changed
         };
-        if let Some(mut list) = ending {
-            list.closed = Some(at);
-            self.ended_lists.push(list);
-        }
         let line = Record {
             at,
             change: command,
@@ -385,21 +341,15 @@ impl Journal {
     // ANCHOR_END: answer
 
     // ANCHOR: commit
-    /// Makes the batch's records durable: saves the lists of the roll calls
-    /// it ended, writes the records and their `COMMIT` in one go, and syncs
-    /// the file once. When this returns `Ok`, every change of the batch
-    /// survives a crash, and its replies may go out. Then it starts or
-    /// finishes a compaction, if one is due; a compaction that fails is
-    /// logged, and changes nothing.
+    /// Makes the batch's records durable: writes the records and their
+    /// `COMMIT` in one go, and syncs the file once. When this returns `Ok`,
+    /// every change of the batch survives a crash, and its replies may go
+    /// out.
     pub fn commit(&mut self) -> io::Result<()> {
         if self.batch.records == 0 {
             return Ok(()); // nothing changed: nothing to wait for
         }
-        // A list must be safe in its own file before the END that drops it
-        // from the journal is: then no crash can lose it.
-        self.save_ended_lists()?;
-        self.write_batch()?;
-        self.tend_compaction()
+        self.write_batch()
     }
 
     /// Writes the batch and its `COMMIT` line in one `write`, and syncs.
@@ -415,141 +365,9 @@ impl Journal {
         self.file.sync_data()?;
         self.next_seq = seq + 1;
         self.size += text.len() as u64;
-        if let Some(compaction) = &mut self.compaction {
-            compaction.tail.push_str(&text); // the new file will need it too
-        }
         Ok(())
     }
     // ANCHOR_END: commit
-
-    // ANCHOR: compact
-    /// Starts a compaction when the journal has grown past `compact_at`,
-    /// and finishes the one under way once its thread is done.
-    fn tend_compaction(&mut self) -> io::Result<()> {
-        match &self.compaction {
-            None if self.size >= self.compact_at => self.start_compaction(),
-            Some(compaction) if compaction.thread.is_finished() => self.finish_compaction()?,
-            _ => {}
-        }
-        Ok(())
-    }
-
-    /// Hands the journal as it is now (its first `size` bytes, whole
-    /// batches) to a thread that writes what is still open in it to a new
-    /// file. The registry carries on; every batch it commits from now on
-    /// is also kept in `tail`, for the new file.
-    fn start_compaction(&mut self) {
-        let (journal, length) = (self.path.clone(), self.size);
-        let last_seq = self.next_seq - 1; // the COMMIT that ends those bytes
-        let cancel = Arc::new(AtomicBool::new(false));
-        let stop = Arc::clone(&cancel);
-        let started = thread::Builder::new()
-            .name("compactor".into())
-            .spawn(move || write_snapshot(&journal, length, last_seq, &stop));
-        match started {
-            Ok(thread) => {
-                self.compaction = Some(Compaction {
-                    thread,
-                    cancel,
-                    tail: String::new(),
-                })
-            }
-            Err(error) => self.compaction_failed(error),
-        }
-    }
-
-    /// Completes the new file with the batches committed since it was
-    /// started, syncs it, renames it over the journal and syncs the folder:
-    /// a crash at any moment leaves the old journal or the new one, each
-    /// whole. Until the rename, a failure leaves the old one in use;
-    /// after it, only a failed sync of the folder is an error, and the
-    /// server must stop (the new name might not survive a crash).
-    fn finish_compaction(&mut self) -> io::Result<()> {
-        let Some(compaction) = self.compaction.take() else {
-            return Ok(());
-        };
-        let new_path = sibling(&self.path, ".new");
-        let started = Instant::now(); // the registry's own share of the work
-        let written = compaction
-            .thread
-            .join()
-            .unwrap_or_else(|_| Err(io::Error::other("the compactor thread panicked")));
-        let renamed = written.and_then(|mut new| {
-            new.write_all(compaction.tail.as_bytes())?; // 1. the batches since
-            new.sync_data()?; //                           2. all on disk
-            fs::rename(&new_path, &self.path)?; //         3. it takes the name
-            Ok(new)
-        });
-        let new = match renamed {
-            Ok(new) => new,
-            Err(error) => {
-                let _ = fs::remove_file(&new_path);
-                self.compaction_failed(error);
-                return Ok(());
-            }
-        };
-        sync_folder(folder_of(&self.path))?; // 4. and the new name is on disk too
-        self.size = new.metadata()?.len();
-        let old = std::mem::replace(&mut self.file, new);
-        // Closing the old file frees its blocks, tens of milliseconds for
-        // a large one: not on the registry's thread.
-        let _ = thread::Builder::new().spawn(move || drop(old));
-        self.compact_at = self.compact_at_least.max(2 * self.size);
-        tracing::info!(
-            "journal {}: compacted to {} bytes ({} ms on the registry's thread)",
-            self.path.display(),
-            self.size,
-            started.elapsed().as_millis()
-        );
-        Ok(())
-    }
-
-    /// A compaction that failed changes nothing: the journal in use is
-    /// whole. Try again once it has grown by as much again.
-    fn compaction_failed(&mut self, error: io::Error) {
-        self.compact_at = self.size + self.compact_at_least;
-        tracing::warn!(
-            "journal {}: compaction failed ({error}); carrying on with the journal as it \
-             was, nothing lost; trying again past {} bytes",
-            self.path.display(),
-            self.compact_at
-        );
-    }
-    // ANCHOR_END: compact
-
-    /// Writes each list the batch ended to a new CSV file, atomically (see
-    /// [`save_list`]), then syncs their folder: the new names are durable.
-    fn save_ended_lists(&mut self) -> io::Result<()> {
-        if self.ended_lists.is_empty() {
-            return Ok(());
-        }
-        for list in self.ended_lists.drain(..) {
-            save_list(&self.ended, &list)?;
-        }
-        sync_folder(&self.ended)
-    }
-}
-
-/// A compaction under way.
-struct Compaction {
-    /// The thread writing the new file; it returns the file, synced.
-    thread: JoinHandle<io::Result<File>>,
-    /// Set to ask the thread to give up (the server is stopping).
-    cancel: Arc<AtomicBool>,
-    /// The batches committed since the thread started, exactly as written.
-    tail: String,
-}
-
-impl Drop for Journal {
-    /// A compaction still under way when the server stops is abandoned:
-    /// the journal in use is whole, and the new file is removed.
-    fn drop(&mut self) {
-        if let Some(compaction) = self.compaction.take() {
-            compaction.cancel.store(true, Ordering::SeqCst);
-            let _ = compaction.thread.join();
-            let _ = fs::remove_file(sibling(&self.path, ".new"));
-        }
-    }
 }
 
 impl Batch {
@@ -559,97 +377,6 @@ impl Batch {
         self.records += 1;
         self.checksum.update(line.as_bytes());
     }
-}
-
-// ANCHOR: snapshot
-/// The compactor thread's work: rebuilds the roll calls from the first
-/// `length` bytes of the journal (whole batches, the last one ending with
-/// line `last_seq`), and writes what is still open to `chamada.journal.new`
-/// as one batch whose `COMMIT` is line `last_seq` again, so that the
-/// batches committed after them follow on, numbered as they are. Syncs
-/// it, and returns it with its cursor at the end. On any failure the new
-/// file is removed.
-fn write_snapshot(
-    journal: &Path,
-    length: u64,
-    last_seq: u64,
-    cancel: &AtomicBool,
-) -> io::Result<File> {
-    let new_path = sibling(journal, ".new");
-    let written = (|| {
-        let mut bytes = Vec::new();
-        File::open(journal)?.take(length).read_to_end(&mut bytes)?;
-        let mut roll_calls = RollCalls::new(Clock::System);
-        let replayed = replay(&bytes, &mut roll_calls, journal).map_err(io::Error::other)?;
-        if replayed.damage.is_some() || replayed.next_seq != last_seq + 1 {
-            return Err(io::Error::other("the journal changed under the compactor"));
-        }
-        drop(bytes);
-        let records = snapshot(&roll_calls);
-        // Every record still open is a line of those bytes, and so is at
-        // least one COMMIT: there are numbers enough before `last_seq`.
-        let first_seq = last_seq - records.len() as u64;
-        let new = File::create(&new_path)?;
-        let mut out = BufWriter::new(&new);
-        let mut batch = crc32fast::Hasher::new();
-        let mut unsynced = 0;
-        for (seq, record) in (first_seq..).zip(&records) {
-            if cancel.load(Ordering::Relaxed) {
-                return Err(io::Error::other("the server is stopping"));
-            }
-            let line = record.line(seq);
-            batch.update(line.as_bytes());
-            out.write_all(line.as_bytes())?;
-            unsynced += line.len();
-            // Sync as it goes: one sync of the whole file would hold up
-            // the registry's own syncs while tens of megabytes go out.
-            if unsynced >= SYNC_EVERY {
-                out.flush()?;
-                new.sync_data()?;
-                unsynced = 0;
-            }
-        }
-        let commit = commit_line(last_seq, records.len() as u64, batch.finalize());
-        out.write_all(commit.as_bytes())?;
-        out.flush()?;
-        drop(out);
-        new.sync_data()?;
-        Ok(new)
-    })();
-    if written.is_err() {
-        let _ = fs::remove_file(&new_path);
-    }
-    written
-}
-
-/// How much the compactor writes between two syncs.
-const SYNC_EVERY: usize = 4 << 20;
-
-/// The records that rebuild `roll_calls` as they are: for each open roll
-/// call by class number, its `START`, then its answers in order.
-fn snapshot(roll_calls: &RollCalls) -> Vec<Record> {
-    let mut records = Vec::new();
-    for (class, roll_call) in roll_calls.open_roll_calls() {
-        records.push(Record {
-            at: roll_call.started(),
-            change: Command::Start(class),
-        });
-        for (student, at) in roll_call.answers() {
-            let change = Command::Present {
-                student: student.clone(),
-                class,
-            };
-            records.push(Record { at, change });
-        }
-    }
-    records
-}
-// ANCHOR_END: snapshot
-
-/// The folder where a journal keeps the lists of ended roll calls, one CSV
-/// file each: `chamada.journal` keeps them in `chamada.ended/`.
-pub fn ended_folder(journal: &Path) -> PathBuf {
-    journal.with_extension("ended")
 }
 
 // ANCHOR: replay
@@ -799,12 +526,7 @@ fn keep_original(path: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
         .human()
         .replace(' ', "-")
         .replace(':', "");
-    let stem = sibling(path, &format!(".damaged-{now}"));
-    let (mut file, kept) = create_new_numbered(&stem, "")?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    sync_folder(folder_of(path))?;
-    Ok(kept)
+    keep_copy(path, &format!(".damaged-{now}"), bytes)
 }
 
 /// Cuts the journal to its first `length` bytes, durably, and puts the
@@ -816,112 +538,10 @@ fn cut(file: &mut File, length: u64) -> io::Result<()> {
     Ok(())
 }
 
-/// Removes what a crash may have left: a compaction's new file, and the
-/// temporary files of lists being saved. Neither was ever in use.
-fn remove_leftovers(path: &Path, ended: &Path) {
-    let _ = fs::remove_file(sibling(path, ".new"));
-    let Ok(entries) = fs::read_dir(ended) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().ends_with(TEMPORARY) {
-            let _ = fs::remove_file(entry.path());
-        }
-    }
-}
-
-/// An open roll call's list, with every answer time.
-fn attendance(class: ClassId, roll_call: &RollCall) -> Attendance {
-    Attendance {
-        class,
-        opened: Some(roll_call.started()),
-        closed: None,
-        students: roll_call
-            .answers()
-            .map(|(student, at)| (student.clone(), Some(at)))
-            .collect(),
-    }
-}
-
-/// What a list's file is called while it is being written.
-const TEMPORARY: &str = ".tmp";
-
-// ANCHOR: save_list
-/// Saves an ended list as `class-42-2026-11-24-101509.csv` in `folder`,
-/// after the class and the time it ended (`-2`, `-3` ... after that if the
-/// same class ended twice in one second). Atomically: it is written under
-/// a temporary name, synced, and only then renamed, so a crash leaves the
-/// whole list or no list under that name, never part of one. (The caller
-/// syncs the folder, which makes the new name durable.)
-fn save_list(folder: &Path, list: &Attendance) -> io::Result<()> {
-    let ended = list.closed.map(|at| at.human()).unwrap_or_default();
-    let stem = folder.join(format!(
-        "class-{}-{}",
-        list.class,
-        ended.replace(' ', "-").replace(':', "")
-    ));
-    let (file, name) = create_new_numbered(&stem, &format!(".csv{TEMPORARY}"))?;
-    list.write_csv(BufWriter::new(&file))?;
-    file.sync_data()?;
-    fs::rename(&name, name.with_extension(""))
-}
-// ANCHOR_END: save_list
-
-/// Creates a new file named `stem` + `suffix`, or `stem-2` + `suffix` ...
-/// if that exists, checking the name without `.tmp` too: a temporary file
-/// never takes the name of a file already saved.
-fn create_new_numbered(stem: &Path, suffix: &str) -> io::Result<(File, PathBuf)> {
-    for n in 1.. {
-        let name = match n {
-            1 => sibling(stem, suffix),
-            n => sibling(stem, &format!("-{n}{suffix}")),
-        };
-        let taken = suffix.ends_with(TEMPORARY) && name.with_extension("").exists();
-        if taken {
-            continue;
-        }
-        match OpenOptions::new().write(true).create_new(true).open(&name) {
-            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => continue,
-            other => return other.map(|file| (file, name)),
-        }
-    }
-    unreachable!("some number is free")
-}
-
-/// `path` with `suffix` added to its file name.
-fn sibling(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
-}
-
-/// The folder that holds `path` (`.` for a bare file name).
-fn folder_of(path: &Path) -> &Path {
-    match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    }
-}
-
-// ANCHOR: sync_folder
-/// Syncs `folder`. A file's new name (after a create or a rename) is an
-/// entry in its folder, and it is durable only once the folder is: syncing
-/// the file alone does not cover it.
-#[cfg(unix)]
-fn sync_folder(folder: &Path) -> io::Result<()> {
-    File::open(folder)?.sync_all()
-}
-// ANCHOR_END: sync_folder
-
-/// Windows cannot open a folder as a file; NTFS journals its folders.
-#[cfg(not(unix))]
-fn sync_folder(_folder: &Path) -> io::Result<()> {
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chamada::ClassId;
     use chamada::StudentId;
 
     fn at(text: &str) -> Timestamp {

@@ -4,7 +4,7 @@
 //! synced to disk before it is acknowledged, so that a crash (even
 //! `kill -9`) loses nothing a client was told. To keep that affordable, the
 //! registry answers its inbox in batches and syncs once per batch (group
-//! commit). This is the final server, the package `lesson-03-final`.
+//! commit). Step 6 keeps the journal small and the server fast.
 //!
 //! | module | what it holds |
 //! |---|---|
@@ -12,7 +12,7 @@
 //! | [`listener`] | the listening socket, built with socket2 (step 2) |
 //! | [`open_connections`], [`session`], [`turn_away`] | the protections (step 3) |
 //! | [`shutdown`], [`run`], `main.rs` | graceful shutdown (step 4) |
-//! | [`journal`] | the journal: append, sync, replay, compaction, the ended lists |
+//! | [`journal`] | the journal: the lock, append and sync, replay, damage |
 //!
 //! [`run`] is the server itself, separate from `main` so that tests can run
 //! a server in their own process and stop it with a [`Shutdown`], exactly

@@ -2,14 +2,14 @@
 //! bind, open the journal, install the handler for Ctrl-C, SIGTERM and
 //! SIGHUP, run the server, and print what was still open at the end.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chamada::{RollCalls, ServerArgs, StartupError};
 use clap::Parser;
-use lesson_03_final::journal::{self, Journal};
-use lesson_03_final::options::Options;
-use lesson_03_final::shutdown::report_still_open;
-use lesson_03_final::{listener, open_connections, registry, run, Shutdown};
+use lesson_03_5_durability::journal::{self, Journal};
+use lesson_03_5_durability::options::Options;
+use lesson_03_5_durability::shutdown::report_still_open;
+use lesson_03_5_durability::{listener, open_connections, run, Shutdown};
 
 /// Lesson 03: the roll-call server for a real classroom, with a registry
 /// thread, connection limits, timeouts, a teacher key, graceful shutdown
@@ -30,22 +30,12 @@ struct Args {
 #[derive(clap::Args)]
 struct JournalArgs {
     /// Keep every roll call in this journal, so that a crash loses nothing
-    /// acknowledged: a server started on it again reopens them. The lists
-    /// of ended roll calls go to CSV files in FILE's folder, in a folder
-    /// named after it (chamada.ended/ for chamada.journal).
+    /// acknowledged: a server started on it again reopens them.
     #[arg(long, value_name = "FILE", default_value = journal::DEFAULT_PATH)]
     journal: PathBuf,
     /// Keep roll calls in memory only: a crash of the server loses them.
     #[arg(long, conflicts_with = "journal")]
     no_journal: bool,
-    /// For the benchmark only: the most requests the
-    /// registry takes at once. 1 syncs the journal after every request.
-    #[arg(long, hide = true, value_name = "N", default_value_t = registry::MAX_BATCH as u32,
-          value_parser = clap::value_parser!(u32).range(1..))]
-    max_batch: u32,
-    /// For tests only: compact the journal once it reaches this many bytes.
-    #[arg(long, hide = true, value_name = "BYTES", default_value_t = journal::COMPACT_AT_LEAST)]
-    compact_journal_at: u64,
 }
 
 impl JournalArgs {
@@ -69,7 +59,7 @@ impl JournalArgs {
         let Some(lock) = lock else {
             return Ok(None);
         };
-        Journal::open(&self.journal, lock, roll_calls, self.compact_journal_at)
+        Journal::open(&self.journal, lock, roll_calls)
             .map(Some)
             .map_err(StartupError)
     }
@@ -103,7 +93,6 @@ fn main() -> Result<(), StartupError> {
     }
     let mut config = args.options.config();
     config.max_connections = open_connections::fit_to_file_limit(config.max_connections);
-    config.max_batch = args.journal.max_batch as usize;
 
     // ANCHOR: signals
     let shutdown = Shutdown::new();
@@ -124,22 +113,9 @@ fn main() -> Result<(), StartupError> {
     })?;
     // ANCHOR_END: signals
 
-    let where_kept = journal
-        .is_some()
-        .then(|| where_lists_are(&args.journal.journal));
     let roll_calls = run(listener, config, roll_calls, journal, shutdown);
-    report_still_open(&roll_calls, where_kept, log);
+    report_still_open(&roll_calls, None, log);
     drop(lock); // held until the very end
     Ok(())
 }
 // ANCHOR_END: main
-
-/// With a journal, where every list is kept.
-fn where_lists_are(journal: &Path) -> String {
-    format!(
-        "the journal {} keeps the roll calls still open (a server started on it reopens them); \
-         the lists of ended ones are in {}/",
-        journal.display(),
-        journal::ended_folder(journal).display()
-    )
-}

@@ -151,18 +151,16 @@ impl Owner {
 /// system may have dropped the unwritten data: trying again and carrying
 /// on could acknowledge changes that are not on disk.)
 ///
-/// The message goes through the log, like every other line: a standard
-/// error that is closed, or that nobody reads, cannot stop this stop.
+/// The message is written by a thread of its own (`chamada::log::stop`):
+/// a standard error that is closed, or that nobody reads, cannot stop this
+/// stop.
 fn stop_for_good(journal: &Journal, error: &std::io::Error) -> ! {
-    tracing::error!(
-        "journal {}: cannot make changes durable ({error}); stopping without answering: \
-         every change acknowledged so far is in the journal",
-        journal.path().display()
-    );
-    // The log's own thread writes the line: give it a moment, no more.
-    thread::sleep(LOG_GRACE);
-    std::process::exit(1);
+    let journal = journal.path().display();
+    chamada::log::stop(
+        &format!(
+            "journal {journal}: cannot make changes durable ({error}); stopping without \
+             answering: every change acknowledged so far is in the journal"
+        ),
+        1,
+    )
 }
-
-/// How long [`stop_for_good`] lets the log write its last line.
-const LOG_GRACE: std::time::Duration = std::time::Duration::from_millis(200);

@@ -20,7 +20,7 @@ use crossbeam_channel::{bounded, Receiver};
 use harness::flood::Flooder;
 use harness::shutdown::{self, check_told_of_shutdown, Stopped, NOTICE_GRACE};
 use harness::Raw;
-use lesson_03_final::{listener, run, Config, Shutdown};
+use lesson_03_5_durability::{listener, run, Config, Shutdown};
 
 /// How long `run` may take to return once shutdown has begun: a tick for
 /// the connection threads to notice, the default grace period (1 s) where
