@@ -13,7 +13,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -601,8 +601,14 @@ fn a_second_server_on_the_same_journal_is_refused_on_one_step() {
 /// `dir`; `None` (with a note) where there is no C compiler.
 #[cfg(target_os = "linux")]
 fn delayed_flock(dir: &Path) -> Option<PathBuf> {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/delay_flock.c");
-    let library = dir.join("delay_flock.so");
+    shim(dir, "delay_flock")
+}
+
+/// Builds the `LD_PRELOAD` library `tests/NAME.c` into `dir`, or says why
+/// not (no C compiler) and returns `None`.
+fn shim(dir: &Path, name: &str) -> Option<PathBuf> {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/{name}.c"));
+    let library = dir.join(format!("{name}.so"));
     let built = Command::new("cc")
         .args(["-shared", "-fPIC", "-o"])
         .arg(&library)
@@ -715,6 +721,57 @@ fn a_server_that_cannot_listen_changes_nothing_on_disk_on_one_step() {
     assert!(untouched, "the journal was changed");
     assert!(damaged_copies(dir.path()).is_empty());
     assert!(!dir.path().join(ENDED).exists(), "no folder was made");
+}
+
+/// A reply leaves only after the sync that covers its change, also with
+/// the sync on a thread of its own (step 6): when the disk fails every sync
+/// after the one at start, the first change is never acknowledged, and the
+/// server stops, saying why.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_change_whose_sync_fails_is_never_acknowledged() {
+    for_each_journaled_step(a_change_whose_sync_fails_is_never_acknowledged_on_one_step);
+}
+
+#[cfg(target_os = "linux")]
+fn a_change_whose_sync_fails_is_never_acknowledged_on_one_step() {
+    let dir = TempDir::new().unwrap();
+    let Some(library) = shim(dir.path(), "fail_fdatasync") else {
+        return;
+    };
+    let mut server = Command::new(binary(step()))
+        .current_dir(dir.path())
+        .args(["--bind", "127.0.0.1:0", "--journal", JOURNAL])
+        .env("LD_PRELOAD", &library)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the server starts");
+    let first = first_line(&mut server).expect("the server says where it listens");
+    let addr = first
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("listening on");
+    let mut teacher = harness::Raw::connect(addr.parse().unwrap());
+    teacher.send("START 42\n");
+    assert!(
+        teacher.is_closed(),
+        "the START was acknowledged without a sync"
+    );
+    let status = server
+        .wait_timeout(WAIT)
+        .unwrap()
+        .expect("the server stopped");
+    assert_eq!(status.code(), Some(1));
+    let mut errors = String::new();
+    server
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut errors)
+        .unwrap();
+    assert!(errors.contains("cannot make changes durable"), "{errors}");
 }
 
 // ---------------------------------------------------------------------------

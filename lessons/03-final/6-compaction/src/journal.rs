@@ -217,8 +217,9 @@ impl Lock {
 pub struct Journal {
     /// Where it is, as the server was told.
     path: PathBuf,
-    /// The file: batches are appended to it.
-    file: File,
+    /// The file: batches are appended to it. Shared with the registry's
+    /// syncer thread, which makes what was written durable.
+    file: Arc<File>,
     /// The folder where the lists of ended roll calls go.
     ended: PathBuf,
     /// The records of the batch being answered, not yet written.
@@ -316,7 +317,7 @@ impl Journal {
         remove_leftovers(path, &ended);
         let mut journal = Journal {
             path: path.to_owned(),
-            file,
+            file: Arc::new(file),
             ended,
             batch: Batch::default(),
             ended_lists: Vec::new(),
@@ -329,8 +330,8 @@ impl Journal {
         // An empty batch, written and synced: a server that cannot write
         // its journal finds out now, and says so, rather than at its first
         // change with a client waiting.
-        journal
-            .write_batch()
+        (journal.write_batch())
+            .and_then(|()| journal.file.sync_data())
             .map_err(|e| failed("cannot write it", e))?;
         let open = roll_calls.open_roll_calls();
         let restored = Restored {
@@ -384,34 +385,38 @@ impl Journal {
     // ANCHOR_END: answer
 
     // ANCHOR: commit
-    /// Makes the batch's records durable: saves the lists of the roll calls
-    /// it ended, writes the records and their `COMMIT` in one go, and syncs
-    /// the file once. When this returns `Ok`, every change of the batch
-    /// survives a crash, and its replies may go out. Then it starts or
-    /// finishes a compaction, if one is due; a compaction that fails is
-    /// logged, and changes nothing.
-    pub fn commit(&mut self) -> io::Result<()> {
+    /// Writes the batch's records: saves the lists of the roll calls it
+    /// ended, then writes the records and their `COMMIT` in one go, but
+    /// does not sync. Returns the file to sync before the batch's replies
+    /// may go out (none if the batch changed nothing); the registry hands
+    /// it to its syncer thread and goes on with the next batch meanwhile.
+    /// Then it starts or finishes a compaction, if one is due; a compaction
+    /// that fails is logged, and changes nothing.
+    pub fn write(&mut self) -> io::Result<Option<Arc<File>>> {
         if self.batch.records == 0 {
-            return Ok(()); // nothing changed: nothing to wait for
+            return Ok(None); // nothing changed: nothing to wait for
         }
         // A list must be safe in its own file before the END that drops it
         // from the journal is: then no crash can lose it.
         self.save_ended_lists()?;
         self.write_batch()?;
-        self.tend_compaction()
+        // Taken before a compaction may switch files: this batch is in
+        // this file (and, if the switch comes, in the new one, synced).
+        let written_to = Arc::clone(&self.file);
+        self.tend_compaction()?;
+        Ok(Some(written_to))
     }
 
-    /// Writes the batch and its `COMMIT` line in one `write`, and syncs.
+    /// Writes the batch and its `COMMIT` line in one `write`. (Syncing
+    /// it is the caller's: `fdatasync` on Linux, `F_FULLFSYNC` on Apple's
+    /// systems, after which the data and the file's size are on the disk,
+    /// not just in the system's page cache.)
     fn write_batch(&mut self) -> io::Result<()> {
         let batch = std::mem::take(&mut self.batch);
         let seq = self.next_seq + batch.records;
         let mut text = batch.lines;
         text.push_str(&commit_line(seq, batch.records, batch.checksum.finalize()));
-        self.file.write_all(text.as_bytes())?;
-        // fdatasync on Linux, F_FULLFSYNC on Apple's systems: the data, and
-        // the file's size, are on the disk when it returns, not just in
-        // the system's page cache.
-        self.file.sync_data()?;
+        (&*self.file).write_all(text.as_bytes())?;
         self.next_seq = seq + 1;
         self.size += text.len() as u64;
         if let Some(compaction) = &mut self.compaction {
@@ -489,7 +494,7 @@ impl Journal {
         };
         sync_folder(folder_of(&self.path))?; // 4. and the new name is on disk too
         self.size = new.metadata()?.len();
-        let old = std::mem::replace(&mut self.file, new);
+        let old = std::mem::replace(&mut self.file, Arc::new(new));
         // Closing the old file frees its blocks, tens of milliseconds for
         // a large one: not on the registry's thread.
         let _ = thread::Builder::new().spawn(move || drop(old));

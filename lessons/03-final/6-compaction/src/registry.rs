@@ -11,7 +11,15 @@
 //! Step 5 adds a journal, and the registry takes its messages in batches:
 //! everything waiting in the inbox is answered together, its changes made
 //! durable with one sync of the journal, and then the replies go out.
+//!
+//! Step 6 pipelines that: the registry writes a batch and hands the sync,
+//! and the batch's replies, to a syncer thread of its own, then goes on to
+//! the next batch while the disk works. A reply still leaves only after a
+//! sync that covers it (see [`sync_then_reply`]).
 
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 
 use chamada::{Command, Response, RollCalls};
@@ -61,10 +69,15 @@ impl Registry {
         max_batch: usize,
     ) -> (Registry, JoinHandle<RollCalls>) {
         let (inbox, messages) = unbounded();
+        let max_batch = max_batch.max(1);
+        let journal = journal.map(|journal| {
+            let syncer = start_syncer(journal.path().to_owned(), max_batch);
+            (journal, syncer)
+        });
         let owner = Owner {
             roll_calls,
             journal,
-            max_batch: max_batch.max(1),
+            max_batch,
         };
         let thread = thread::Builder::new()
             .name("registry".into())
@@ -96,10 +109,27 @@ pub const MAX_BATCH: usize = 1024;
 struct Owner {
     /// Every roll call.
     roll_calls: RollCalls,
-    /// Where changes are made durable, if anywhere (step 5).
-    journal: Option<Journal>,
+    /// Where changes are made durable, if anywhere (step 5), and the
+    /// syncer thread that makes them so and then replies (step 6).
+    journal: Option<(Journal, Syncer)>,
     /// The most messages taken at once.
     max_batch: usize,
+}
+
+/// The syncer thread, and the way to hand it written batches.
+struct Syncer {
+    /// Where written batches go, in the order they were written.
+    written: Sender<Written>,
+    /// The thread, to wait for at the end.
+    thread: JoinHandle<()>,
+}
+
+/// A batch written to the journal, waiting for its sync.
+struct Written {
+    /// The file to sync, if the batch changed anything.
+    file: Option<Arc<File>>,
+    /// Its replies, which leave once the sync is done.
+    replies: Vec<(Sender<Response>, Response)>,
 }
 
 // ANCHOR: own_the_state
@@ -113,36 +143,87 @@ fn own_the_state(messages: Receiver<Envelope>, mut owner: Owner) -> RollCalls {
         let batch: Vec<Envelope> = std::iter::once(first).chain(waiting).collect();
         owner.answer_batch(batch);
     }
+    // The last replies leave once the syncer has synced what it holds.
+    if let Some((_, syncer)) = owner.journal {
+        drop(syncer.written);
+        let _ = syncer.thread.join();
+    }
     owner.roll_calls
 }
 // ANCHOR_END: own_the_state
 
 impl Owner {
     // ANCHOR: answer_batch
-    /// Group commit: apply every command of the batch, make all their
-    /// changes durable with one sync, and only then send the replies.
+    /// Group commit, pipelined: apply every command of the batch and write
+    /// their changes to the journal, then hand the sync and the replies to
+    /// the syncer thread and return, to take the next batch while the disk
+    /// works. Without a journal, the replies go out at once.
     fn answer_batch(&mut self, batch: Vec<Envelope>) {
         let mut replies = Vec::with_capacity(batch.len());
         for Envelope { command, reply } in batch {
             let response = match &mut self.journal {
-                Some(journal) => journal.answer(&mut self.roll_calls, command),
+                Some((journal, _)) => journal.answer(&mut self.roll_calls, command),
                 None => self.roll_calls.answer(command),
             };
             replies.push((reply, response));
         }
-        if let Some(journal) = &mut self.journal {
-            if let Err(error) = journal.commit() {
-                stop_for_good(journal, &error);
-            }
-        }
-        for (reply, response) in replies {
-            // If the asking thread has gone (its client hung up), nobody
-            // wants the answer; the state change itself has still happened.
-            let _ = reply.send(response);
-        }
+        let Some((journal, syncer)) = &mut self.journal else {
+            return send_all(replies);
+        };
+        let file = journal
+            .write()
+            .unwrap_or_else(|error| stop_for_good(journal.path(), &error));
+        // Even a batch that changed nothing waits its turn: its answers may
+        // show changes of an earlier batch that is still being synced.
+        let _ = syncer.written.send(Written { file, replies });
     }
     // ANCHOR_END: answer_batch
 }
+
+/// Sends every reply. If the asking thread has gone (its client hung up),
+/// nobody wants the answer; the state change itself has still happened.
+fn send_all(replies: Vec<(Sender<Response>, Response)>) {
+    for (reply, response) in replies {
+        let _ = reply.send(response);
+    }
+}
+
+/// Starts the syncer thread of the journal at `journal`.
+fn start_syncer(journal: PathBuf, max_batch: usize) -> Syncer {
+    let (written, batches) = unbounded();
+    let thread = thread::Builder::new()
+        .name("syncer".into())
+        .spawn(move || sync_then_reply(&batches, &journal, max_batch))
+        .expect("the system refused to start the syncer thread");
+    Syncer { written, thread }
+}
+
+// ANCHOR: sync_then_reply
+/// The syncer thread's whole life: take every written batch waiting (up to
+/// `max_batch`), sync their file once, then send all their replies, in
+/// order. A batch was written before it was handed over, so a sync that
+/// starts after it was taken covers it; while this thread waits for the
+/// disk, the registry answers and writes the next batch.
+fn sync_then_reply(batches: &Receiver<Written>, journal: &Path, max_batch: usize) {
+    for first in batches {
+        let waiting = batches.try_iter().take(max_batch - 1);
+        let ready: Vec<Written> = std::iter::once(first).chain(waiting).collect();
+        // Usually one file; two if a compaction switched files meanwhile.
+        let mut synced: Vec<&Arc<File>> = Vec::new();
+        for file in ready.iter().filter_map(|batch| batch.file.as_ref()) {
+            if !synced.iter().any(|done| Arc::ptr_eq(done, file)) {
+                if let Err(error) = file.sync_data() {
+                    stop_for_good(journal, &error);
+                }
+                synced.push(file);
+            }
+        }
+        for batch in ready {
+            send_all(batch.replies);
+        }
+    }
+}
+// ANCHOR_END: sync_then_reply
 
 /// A journal that cannot be written or synced can no longer promise that
 /// a change survives a crash, so the server must not acknowledge one more:
@@ -154,8 +235,8 @@ impl Owner {
 /// The message is written by a thread of its own (`chamada::log::stop`):
 /// a standard error that is closed, or that nobody reads, cannot stop this
 /// stop.
-fn stop_for_good(journal: &Journal, error: &std::io::Error) -> ! {
-    let journal = journal.path().display();
+fn stop_for_good(journal: &Path, error: &std::io::Error) -> ! {
+    let journal = journal.display();
     chamada::log::stop(
         &format!(
             "journal {journal}: cannot make changes durable ({error}); stopping without \
