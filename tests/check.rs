@@ -367,7 +367,7 @@ fn a_report_in_portuguese() {
         r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)",
         "2026-11-24T10:15:03-03:00",
     );
-    settings.add_filter(r"em \d+,\d s\n", "em 0,2 s\n");
+    settings.add_filter(r"tempo total: \d+,\d s\)", "tempo total: 0,2 s)");
     settings.bind(|| insta::assert_snapshot!("bug_02_pt_br", run.stdout));
 }
 

@@ -790,7 +790,7 @@ fn the_language_follows_the_locale_and_lang_wins() {
         run.stderr
     };
     let portuguese =
-        "student: não foi possível contatar um servidor em 127.0.0.1:1 (conexão recusada";
+        "student: não foi possível conectar-se a um servidor em 127.0.0.1:1 (conexão recusada";
     let english = "student: cannot reach a server at 127.0.0.1:1 (";
     let answer = ["a1", "9"];
     for (env, expected) in [

@@ -62,11 +62,11 @@ check-failed-in-runs = { $name } (falhou em { $failed } de { $runs } execuções
 check-report-score = pontuação: { $score }/{ $max } ({ $categories }); { $passed ->
         [yes] todas as verificações passaram
        *[no] algumas verificações falharam
-    } em { $seconds } s
+    } (tempo total: { $seconds } s)
 check-report-score-repeated = pontuação: { $score }/{ $max } ({ $categories }); { $passed ->
         [yes] todas as verificações passaram
        *[no] algumas verificações falharam
-    } (cada verificação executada { $runs } vezes) em { $seconds } s
+    } (cada verificação executada { $runs } vezes; tempo total: { $seconds } s)
 
 check-category-requests = requisições e respostas
 check-category-bad-input = entradas inválidas e limites
@@ -111,7 +111,7 @@ check-name-end-closes = END lista quem respondeu, encerra a chamada e a esquece
 check-name-repeated-answer = uma resposta repetida é registrada uma vez, com o horário da primeira
 check-name-start-twice = START de uma turma com chamada aberta: ERROR already-open, e a lista continua
 check-name-start-again = um START depois do END começa uma lista vazia
-check-name-lenient-syntax = verbos em maiúsculas ou minúsculas, espaços e tabs entre as palavras, zeros à esquerda
+check-name-lenient-syntax = verbos em maiúsculas ou minúsculas, espaços e tabulações entre as palavras, zeros à esquerda
 check-name-auth = AUTH recebe AUTHORIZED
 check-name-quit = QUIT recebe BYE, e o servidor encerra a conexão
 check-name-unknown = uma requisição desconhecida: ERROR bad-request, e a conexão continua aberta
@@ -120,7 +120,7 @@ check-name-bad-classes = uma turma fora de 1 a 4294967295: ERROR bad-request
 check-name-bad-students = uma matrícula que não tem de 1 a 32 letras ou dígitos: ERROR bad-request
 check-name-not-utf8 = uma linha que não é UTF-8: ERROR bad-request, e a conexão continua aberta
 check-name-bad-keys = uma chave no AUTH que não tem de 1 a 64 caracteres ASCII imprimíveis: ERROR bad-request
-check-name-other-white-space = só espaço e tab separam palavras: outros caracteres de espaço fazem parte da palavra
+check-name-other-white-space = só espaço e tabulação separam palavras: outros caracteres de espaço fazem parte da palavra
 check-name-ascii-case-only = verbos ignoram maiúsculas e minúsculas só nas letras ASCII: "ſtart" e "quıt" não são verbos
 check-name-key = a chave do professor: exigida para START, e uma chave errada é recusada
 check-name-class-full = uma turma cheia: ERROR full para um aluno novo, PRESENCE para quem já está na lista
@@ -182,7 +182,7 @@ check-sent-auth-key = AUTH <a chave em CHAMADA_TEACHER_KEY>
 check-sent-until-stuck = { $request }, repetido sem parar e sem ler nada, até o servidor deixar de aceitar
 check-sent-not-utf8 = START \xff\xfe (bytes que não são UTF-8)
 check-char-form-feed = avanço de página
-check-char-vertical-tab = tab vertical
+check-char-vertical-tab = tabulação vertical
 check-char-unit-separator = separador de unidade
 check-char-no-break-space = espaço sem quebra
 check-sent-form-feed-alone = \f (um avanço de página sozinho)
@@ -223,8 +223,8 @@ check-expect-still-open = HELP ... (a conexão continua aberta)
 check-expect-key-too-long = ERROR bad-request ... (65 caracteres: uma chave tem no máximo 64)
 check-expect-key-not-ascii = ERROR bad-request ... (é não é ASCII)
 check-expect-bad-request-because = ERROR bad-request ... ({ $why })
-check-why-separators = só um espaço ou um tab separa palavras
-check-why-not-blank = uma linha com qualquer coisa além de espaços e tabs não está em branco
+check-why-separators = só um espaço ou uma tabulação separa palavras
+check-why-not-blank = uma linha com qualquer coisa além de espaços e tabulações não está em branco
 check-why-ascii-fold = só as letras ASCII a-z viram A-Z
 # "1ª resposta: STARTED 7 <time>": a resposta esperada naquela posição.
 check-expect-nth = { $n }ª resposta: { $response }

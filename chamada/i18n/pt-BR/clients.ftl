@@ -10,7 +10,7 @@ addr-none = { $server } não tem endereço
 
 ## O que deu errado do lado do cliente
 
-client-error-unreachable = não foi possível contatar um servidor em { $server } ({ $reason }). Inicie um com `cargo run -p lesson-03-final` ou informe o endereço dele com --server HOST:PORTA
+client-error-unreachable = não foi possível conectar-se a um servidor em { $server } ({ $reason }). Inicie um com `cargo run -p lesson-03-final` ou informe o endereço dele com --server HOST:PORTA.
 client-error-closed = o servidor encerrou a conexão
 client-error-io = erro na conexão: { $error }
 client-error-garbled = a resposta do servidor não faz sentido: { $reason }

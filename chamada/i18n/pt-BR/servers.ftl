@@ -41,7 +41,11 @@ server-key-needed = professores precisam enviar AUTH com a chave de professor
 server-wrong-key = { $peer }: chave de professor errada ({ $tries } de { $max } tentativas)
 server-cannot-read-file-limit = não foi possível ler o limite de arquivos abertos ({ $error }); supondo que basta
 server-file-limit-low = o limite de arquivos abertos ({ $limit }) comporta só { $room } conexões: atendendo no máximo { $room }, e não { $wanted } (aumente o limite com `ulimit -n`)
-server-shutting-down = encerrando: nenhuma conexão nova; fechando { $open } abertas
+server-shutting-down = encerrando: nenhuma conexão nova; fechando { $open ->
+        [0] nenhuma conexão aberta
+        [one] { $open } conexão aberta
+       *[other] { $open } conexões abertas
+    }
 server-still-open = { $count ->
         [0] nenhuma chamada ainda aberta
         [one] { $count } chamada ainda aberta
