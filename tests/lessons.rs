@@ -318,3 +318,32 @@ fn out_of_file_descriptors_lesson_02_waits_instead_of_spinning() {
     );
     drop(clients);
 }
+
+/// Every server's `--help` speaks the reader's language: Portuguese under a
+/// Portuguese locale, English otherwise (the option names stay as they are).
+#[test]
+fn every_servers_help_is_in_the_readers_language() {
+    for lesson in harness::LESSONS {
+        let portuguese = harness::run_client_with(
+            lesson,
+            &[],
+            &["--help"],
+            "",
+            &[("LC_ALL", harness::PORTUGUESE)],
+        );
+        assert_eq!(portuguese.code, Some(0), "{portuguese:#?}");
+        for words in ["Uso: ", "Opções:", "--bind <ENDEREÇO>", "Mostra esta ajuda"] {
+            assert!(
+                portuguese.stdout.contains(words),
+                "{lesson}: no {words:?} in {portuguese:#?}"
+            );
+        }
+        let english = harness::run_client_with(lesson, &[], &["--help"], "", &[]);
+        for words in ["Usage: ", "Options:", "--bind <ADDR>", "Print help"] {
+            assert!(
+                english.stdout.contains(words),
+                "{lesson}: no {words:?} in {english:#?}"
+            );
+        }
+    }
+}

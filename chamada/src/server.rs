@@ -40,22 +40,18 @@ impl ServerArgs {
     /// Reads the command line of a server that has only these options
     /// (lessons 01 and 02, and lesson 03's first steps), so that a lesson's
     /// `main` starts with its sockets, not with a command-line parser.
-    /// `about` is the first line `--help` prints. Bad input prints what is
-    /// wrong and exits with code 2, as every clap program does.
-    pub fn from_command_line(about: &'static str) -> ServerArgs {
-        use clap::{Args, FromArgMatches};
-        let program = std::env::args().next().unwrap_or_default();
-        let name = std::path::Path::new(&program).file_stem().map_or_else(
-            || "server".to_owned(),
-            |stem| stem.to_string_lossy().into_owned(),
-        );
-        // clap wants a name that lives as long as the program: this one does.
-        let command = clap::Command::new(&*Box::leak(name.into_boxed_str()));
-        let matches = ServerArgs::augment_args(command)
-            .about(about)
-            .version(env!("CARGO_PKG_VERSION"))
-            .get_matches();
-        ServerArgs::from_arg_matches(&matches).unwrap_or_else(|error| error.exit())
+    /// `program` is the binary's name; its `--help` comes from the
+    /// catalogue (`program-about`), in the reader's language. Bad input
+    /// prints what is wrong and exits with code 2, as every clap program does.
+    pub fn from_command_line(program: &'static str) -> ServerArgs {
+        /// A server's whole command line, when it is only these options.
+        #[derive(clap::Parser)]
+        #[command(version)]
+        struct Plain {
+            #[command(flatten)]
+            server: ServerArgs,
+        }
+        crate::i18n::cli::parse_named::<Plain>(program).server
     }
 
     /// The roll calls a server starts with: none open, holding at most what

@@ -75,3 +75,25 @@ journal-restored = journal { $path }: { $open ->
         [one] { $n } presence
        *[other] { $n } presences
     } restored
+
+## The servers' --help: what each program is, and lesson 03's options.
+
+lesson-01-blocking-about = Lesson 01: a roll-call server that serves one client at a time
+lesson-02-threads-about = Lesson 02: a roll-call server with a thread per client
+lesson-03-1-registry-about = Lesson 03, step 1: a registry thread owns the roll calls
+lesson-03-2-listener-about = Lesson 03, step 2: the listening socket, built by hand
+lesson-03-3-protections-about = Lesson 03, step 3: a registry thread, a socket2 listener, connection limits, timeouts and a teacher key
+lesson-03-4-shutdown-about = Lesson 03, step 4: step 3 and a graceful shutdown
+lesson-03-5-durability-about = Lesson 03, step 5: step 4 and a journal, so that a crash loses nothing acknowledged
+lesson-03-final-about = Lesson 03: the roll-call server for a real classroom, with a registry thread, connection limits, timeouts, a teacher key, graceful shutdown and a journal
+lesson-bonus-event-loop-about = The bonus lesson: lesson 03's server on one thread, with non-blocking sockets and an event loop
+cli-arg-max_connections = The most clients served at once; one more gets ERROR busy.
+cli-arg-idle_timeout = Hang up on a client that sends no request for this long (blank lines do not count).
+cli-arg-write_timeout = Hang up on a client when one response has not wholly left within this time (the client stopped reading, or reads too slowly).
+cli-arg-shutdown_grace = At shutdown, how long open connections get to finish their request and hear ERROR shutdown before their sockets are closed.
+cli-arg-teacher_key = Require this key (AUTH <key>) for START, END and STATUS: 8 to 64 printable ASCII characters, which may start with -. Prefer the environment variable: a command line is visible to everyone in ps. A bad key is refused without being shown.
+cli-arg-journal = Keep every roll call in this journal, so that a crash loses nothing acknowledged: a server started on it again reopens them.
+cli-arg-no_journal = Keep roll calls in memory only: a crash of the server loses them.
+cli-arg-max_batch = For the benchmark only: the most requests the registry takes at once; 1 syncs the journal after every request.
+cli-arg-compact_journal_at = For tests only: compact the journal once it reaches this many bytes.
+cli-value-bytes = BYTES

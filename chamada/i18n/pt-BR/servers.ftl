@@ -64,3 +64,23 @@ journal-restored = log de transações { $path }: { $open ->
         [one] { $n } presença restaurada
        *[other] { $n } presenças restauradas
     }
+
+lesson-01-blocking-about = Lição 01: um servidor de chamada que atende um cliente de cada vez
+lesson-02-threads-about = Lição 02: um servidor de chamada com uma thread por cliente
+lesson-03-1-registry-about = Lição 03, passo 1: uma thread de registro é dona das chamadas
+lesson-03-2-listener-about = Lição 03, passo 2: o socket de escuta, feito à mão
+lesson-03-3-protections-about = Lição 03, passo 3: uma thread de registro, um socket de escuta feito com socket2, limites de conexões, tempos limite e uma chave de professor
+lesson-03-4-shutdown-about = Lição 03, passo 4: o passo 3 e um encerramento ordenado
+lesson-03-5-durability-about = Lição 03, passo 5: o passo 4 e um log de transações, para que uma queda não perca nada confirmado
+lesson-03-final-about = Lição 03: o servidor de chamada para uma sala de aula de verdade, com uma thread de registro, limites de conexões, tempos limite, uma chave de professor, encerramento ordenado e um log de transações
+lesson-bonus-event-loop-about = A lição bônus: o servidor da lição 03 numa só thread, com sockets não bloqueantes e um laço de eventos
+cli-arg-max_connections = O máximo de clientes atendidos ao mesmo tempo; o seguinte recebe ERROR busy.
+cli-arg-idle_timeout = Encerra a conexão de um cliente que passa esse tempo sem enviar requisição (linhas em branco não contam).
+cli-arg-write_timeout = Encerra a conexão de um cliente quando uma resposta não saiu inteira dentro desse tempo (o cliente parou de ler, ou lê devagar demais).
+cli-arg-shutdown_grace = No encerramento, quanto tempo as conexões abertas têm para terminar a requisição e ouvir ERROR shutdown antes de os seus sockets serem fechados.
+cli-arg-teacher_key = Exige esta chave (AUTH <chave>) para START, END e STATUS: de 8 a 64 caracteres ASCII imprimíveis, que podem começar com -. Prefira a variável de ambiente: uma linha de comando fica visível para todos no ps. Uma chave inválida é recusada sem ser mostrada.
+cli-arg-journal = Guarda todas as chamadas neste log de transações, para que uma queda não perca nada confirmado: um servidor iniciado de novo sobre ele as reabre.
+cli-arg-no_journal = Guarda as chamadas só na memória: uma queda do servidor as perde.
+cli-arg-max_batch = Só para o benchmark: o máximo de requisições que o registro pega de uma vez; 1 sincroniza o log de transações depois de cada requisição.
+cli-arg-compact_journal_at = Só para os testes: compacta o log de transações quando ele chega a esse número de bytes.
+cli-value-bytes = BYTES

@@ -35,9 +35,19 @@ pub struct LangArg {
 /// language, `prefix` naming its messages. Exits as clap does: after
 /// printing help or the version (0), or a bad command line's error (2).
 pub fn parse<T: CommandFactory + FromArgMatches>(prefix: &str) -> T {
+    parse_command(T::command(), prefix)
+}
+
+/// [`parse`] for a command defined outside its program (in this library),
+/// named `program` as its `--help` shows it.
+pub fn parse_named<T: CommandFactory + FromArgMatches>(program: &'static str) -> T {
+    parse_command(T::command().name(program), program)
+}
+
+fn parse_command<T: FromArgMatches>(command: Command, prefix: &str) -> T {
     let args: Vec<OsString> = std::env::args_os().collect();
     choose_from_args(&args);
-    let mut command = localize(T::command(), prefix);
+    let mut command = localize(command, prefix);
     let parsed = command
         .try_get_matches_from_mut(args)
         .and_then(|matches| T::from_arg_matches(&matches));

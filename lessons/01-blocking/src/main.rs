@@ -29,7 +29,7 @@ use chamada::{server, Ending, ErrorCode, Request, Response, RollCalls, ServerArg
 // ANCHOR: state
 fn main() -> Result<(), StartupError> {
     // --bind, --max-students, --max-classes (see --help).
-    let args = ServerArgs::from_command_line("Lesson 01: one client at a time");
+    let args = ServerArgs::from_command_line(env!("CARGO_PKG_NAME"));
     // The state is a plain local variable: only one connection is ever
     // served at a time, so nothing else can touch it.
     let mut roll_calls = args.roll_calls()?;

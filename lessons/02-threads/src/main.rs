@@ -33,7 +33,7 @@ use chamada::{
 // ANCHOR: state
 fn main() -> Result<(), StartupError> {
     // --bind, --max-students, --max-classes (see --help).
-    let args = ServerArgs::from_command_line("Lesson 02: a thread per client");
+    let args = ServerArgs::from_command_line(env!("CARGO_PKG_NAME"));
     // One state for every thread: `Arc` shares it, `Mutex` takes turns.
     let roll_calls = Arc::new(Mutex::new(args.roll_calls()?));
     // ANCHOR_END: state

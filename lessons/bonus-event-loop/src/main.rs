@@ -60,7 +60,8 @@ struct Args {
 // Up to the event loop, `main` starts the way lesson 03's does, line for
 // line: the same options, the same messages. Only the server differs.
 fn main() -> Result<(), StartupError> {
-    let args = Args::parse();
+    // The options, and `--help`, in the reader's language (see chamada::i18n).
+    let args: Args = chamada::i18n::cli::parse(env!("CARGO_PKG_NAME"));
     // Log lines go out through a thread of their own (see chamada::log):
     // the one thread that serves everyone must never wait on its output.
     let log = chamada::log::init();

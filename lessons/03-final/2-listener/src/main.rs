@@ -30,7 +30,7 @@ use registry::Registry;
 // ANCHOR: state
 fn main() -> Result<(), StartupError> {
     // --bind, --max-students, --max-classes (see --help).
-    let args = ServerArgs::from_command_line("Lesson 03, step 2: the listening socket, by hand");
+    let args = ServerArgs::from_command_line(env!("CARGO_PKG_NAME"));
     // The registry thread takes the state; we keep a handle to reach it.
     let registry = Registry::start(args.roll_calls()?);
     // ANCHOR_END: state

@@ -19,7 +19,8 @@ struct Args {
 
 // ANCHOR: main
 fn main() -> Result<(), StartupError> {
-    let args = Args::parse();
+    // The options, and `--help`, in the reader's language (see chamada::i18n).
+    let args: Args = chamada::i18n::cli::parse(env!("CARGO_PKG_NAME"));
     // Log lines go out through a thread of their own (see chamada::log).
     let _log = chamada::log::init();
     let roll_calls = args.server.roll_calls()?;

@@ -67,7 +67,8 @@ impl JournalArgs {
 
 // ANCHOR: main
 fn main() -> Result<(), StartupError> {
-    let args = Args::parse();
+    // The options, and `--help`, in the reader's language (see chamada::i18n).
+    let args: Args = chamada::i18n::cli::parse(env!("CARGO_PKG_NAME"));
     // Log lines go out through a thread of their own (see chamada::log).
     let log = chamada::log::init();
     let mut roll_calls = args.server.roll_calls()?;
