@@ -35,8 +35,8 @@ pub trait Handler {
     fn malformed_key(&mut self) {}
 }
 
-/// Any closure from a command to a response is a handler: that is all
-/// lessons 01 and 02 need.
+/// Any closure from a command to a response is a handler: that is all the
+/// plain loop ([`serve`], for the exercises and the bug hunt) needs.
 impl<F: FnMut(Command) -> Response> Handler for F {
     fn answer(&mut self, command: Command) -> Response {
         self(command)
